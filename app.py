@@ -1,0 +1,3 @@
+from voiceref import create_app
+
+app = create_app()

@@ -1,0 +1,2 @@
+/* voiceref: progressive enhancements; every page works without this file. */
+"use strict";

@@ -1,0 +1,240 @@
+"""Read content files, check them, and render them into a Site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from ..errors import ContentError, Problem
+from .model import SECTIONS, Article, Site, Source
+from .render import Linker, Term, render_body
+
+FIELDS = {"title", "section", "summary", "aliases", "related", "sources", "reviewed", "date"}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class _FileReader:
+    """Parses one file's front matter, noting problems with their line numbers."""
+
+    def __init__(self, path: Path, section: str, today: dt.date):
+        self.path, self.section, self.today = path, section, today
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+        self.body_offset = 1
+
+    def problem(self, line: int, reason: str) -> None:
+        self.problems.append(Problem(self.path, line, reason))
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    def read(self) -> Article | None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(1, f"not UTF-8 text ({exc.reason})")
+            return None
+        handler = frontmatter.YAMLHandler()
+        if not handler.detect(text):
+            self.problem(1, "no YAML front matter: the file must start with a '---' line")
+            return None
+        try:
+            fm_text, body = handler.split(text)
+        except ValueError:
+            self.problem(1, "front matter is not closed by a '---' line")
+            return None
+        # The front matter begins on line 2; the body begins on the closing '---' line.
+        self.body_offset = 2 + fm_text.count("\n")
+        meta = self._parse_yaml(fm_text)
+        if meta is None:
+            return None
+        return self._article(meta, body)
+
+    def _parse_yaml(self, fm_text: str) -> dict[str, Any] | None:
+        try:
+            node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
+            meta = yaml.safe_load(fm_text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 2 if mark else 1
+            self.problem(line, f"YAML error: {exc.problem or exc.context}")
+            return None
+        except yaml.YAMLError as exc:
+            self.problem(1, f"YAML error: {exc}")
+            return None
+        if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+            self.problem(1, "front matter must be a YAML mapping of field: value")
+            return None
+        for key_node, _ in node.value:
+            self.lines[str(key_node.value)] = key_node.start_mark.line + 2
+        return meta
+
+    def _text(self, meta: dict[str, Any], key: str) -> str:
+        value = meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problem(self.line_of(key), f"missing {key}")
+            return ""
+        if not isinstance(value, str):
+            self.problem(self.line_of(key), f"{key} must be text")
+            return ""
+        return " ".join(value.split())
+
+    def _strings(self, meta: dict[str, Any], key: str) -> list[str]:
+        value = meta.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(self.line_of(key), f"{key} must be a list of text, like [a, b]")
+            return []
+        return [v.strip() for v in value if v.strip()]
+
+    def _date(self, meta: dict[str, Any], key: str, required: bool) -> dt.date | None:
+        value = meta.get(key)
+        if value is None:
+            if required:
+                self.problem(self.line_of(key), f"missing {key} (YYYY-MM-DD)")
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, dt.date):
+            self.problem(self.line_of(key), f"malformed {key} {value!r}: expected YYYY-MM-DD")
+            return None
+        return value
+
+    def _sources(self, meta: dict[str, Any]) -> list[Source]:
+        value = meta.get("sources") or []
+        line = self.line_of("sources")
+        if not isinstance(value, list):
+            self.problem(line, "sources must be a list of items with a title and a url")
+            return []
+        sources = []
+        for item in value:
+            if isinstance(item, dict) and isinstance(item.get("title"), str):
+                url = item.get("url") or ""
+                if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+                    self.problem(line, f"source {item['title']!r} has a url that is not http(s)")
+                    url = ""
+                sources.append(Source(title=item["title"].strip(), url=url.strip()))
+            else:
+                self.problem(line, "each source needs a title (and a url)")
+        return sources
+
+    def _article(self, meta: dict[str, Any], body: str) -> Article | None:
+        for key in sorted(set(meta) - FIELDS):
+            self.problem(self.line_of(key), f"unknown field {key!r}")
+        declared = meta.get("section")
+        if declared is not None and declared != self.section:
+            self.problem(
+                self.line_of("section"),
+                f"section {declared!r} does not match the folder {self.section!r}",
+            )
+        slug = self.path.stem
+        if not SLUG.match(slug):
+            self.problem(1, f"file name {slug!r} is not a slug: use lower-case words and hyphens")
+        title = self._text(meta, "title")
+        summary = self._text(meta, "summary")
+        reviewed = self._date(meta, "reviewed", required=True)
+        if reviewed and reviewed > self.today:
+            self.problem(self.line_of("reviewed"), f"reviewed date {reviewed} is in the future")
+        date = self._date(meta, "date", required=SECTIONS[self.section].dated)
+        article = Article(
+            section=self.section,
+            slug=slug,
+            title=title,
+            summary=summary,
+            path=self.path,
+            reviewed=reviewed or self.today,
+            aliases=self._strings(meta, "aliases"),
+            related=self._strings(meta, "related"),
+            sources=self._sources(meta),
+            date=date,
+            body=body,
+        )
+        return article
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Return every Markdown file under the content folder, in a stable order."""
+    return sorted(content_dir.rglob("*.md"))
+
+
+def _read_all(content_dir: Path, today: dt.date) -> tuple[list[Article], list[Problem], dict]:
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    readers: dict[tuple[str, str], _FileReader] = {}
+    for path in content_files(content_dir):
+        relative = path.relative_to(content_dir)
+        section = relative.parts[0] if len(relative.parts) == 2 else None
+        if section not in SECTIONS:
+            where = "/".join(relative.parts[:-1]) or "the top of content/"
+            problems.append(
+                Problem(path, 1, f"unknown section {where!r}: use one of {', '.join(SECTIONS)}")
+            )
+            continue
+        reader = _FileReader(path, section, today)
+        article = reader.read()
+        problems.extend(reader.problems)
+        if article is not None:
+            articles.append(article)
+            readers[article.key] = reader
+    return articles, problems, readers
+
+
+def _check_links(articles: list[Article], readers: dict) -> list[Problem]:
+    """Find duplicate slugs and `related` entries that point nowhere."""
+    problems: list[Problem] = []
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_slug[article.slug].append(article)
+    for slug, same in by_slug.items():
+        if len(same) > 1:
+            for article in same:
+                others = ", ".join(str(a.path) for a in same if a is not article)
+                problems.append(Problem(article.path, 1, f"duplicate slug {slug!r} (also {others})"))
+    for article in articles:
+        line = readers[article.key].line_of("related")
+        for slug in article.related:
+            if slug == article.slug:
+                problems.append(Problem(article.path, line, f"related lists the article itself ({slug!r})"))
+            elif slug not in by_slug:
+                problems.append(Problem(article.path, line, f"related slug {slug!r} does not exist"))
+    return problems
+
+
+def glossary_terms(articles: list[Article]) -> list[Term]:
+    """Return the titles and aliases of glossary entries, for auto-linking."""
+    terms = []
+    for article in articles:
+        if article.section == "glossary" and article.title:
+            for text in (article.title, *article.aliases):
+                terms.append(Term(text=text, slug=article.slug, url=article.url))
+    return terms
+
+
+def load_site(
+    content_dir: Path,
+    today: dt.date | None = None,
+    extra_checks: Callable[[list[Article], dict], list[Problem]] | None = None,
+) -> Site:
+    """Load, check and render every article; raise ContentError listing every problem."""
+    today = today or dt.date.today()
+    if not content_dir.is_dir():
+        raise ContentError([Problem(content_dir, 0, "content folder not found")])
+    articles, problems, readers = _read_all(content_dir, today)
+    problems.extend(_check_links(articles, readers))
+    linker = Linker(glossary_terms(articles))
+    for article in articles:
+        rendered = render_body(article.body, linker, own_slug=article.slug)
+        offset = readers[article.key].body_offset
+        problems.extend(Problem(article.path, offset + line, reason) for line, reason in rendered.problems)
+        article.html, article.text, article.headings = rendered.html, rendered.text, rendered.headings
+    if extra_checks is not None:
+        problems.extend(extra_checks(articles, readers))
+    if problems:
+        raise ContentError(problems)
+    return Site(articles)

@@ -1,0 +1,41 @@
+"""The small hierarchy of errors voiceref raises; the CLI turns them into messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class VoicerefError(Exception):
+    """Base class: something the user can fix, with a message that says how."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one content file, at one line."""
+
+    path: Path
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+class ContentError(VoicerefError):
+    """The content folder has problems; every one of them is listed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        files = len({p.path for p in self.problems})
+        head = f"{count} content problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+
+
+class SearchUnavailable(VoicerefError):
+    """The search index has not been built, or cannot be opened."""
+
+
+class SpeechError(VoicerefError):
+    """Speech synthesis failed or is not installed."""

@@ -1,0 +1,112 @@
+"""Build the Whoosh index in a temporary folder and swap it in when complete."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from ..content import Article
+
+log = logging.getLogger(__name__)
+
+CURRENT = "current"  # symlink inside INDEX_DIR to the live build
+BUILDS = "builds"
+KEEP_BUILDS = 2  # the live build and the one before it, for readers still using it
+SUGGEST_FILE = "suggest.json"  # titles and aliases for autocomplete
+
+
+def make_schema() -> Schema:
+    """Return the schema: stemmed text fields for ranking, plain words for spelling."""
+    stemmed = StemmingAnalyzer()
+    plain = RegexTokenizer() | LowercaseFilter()
+    return Schema(
+        key=ID(stored=True, unique=True),
+        url=STORED,
+        section=ID(stored=True),
+        title=TEXT(analyzer=stemmed, stored=True),
+        aliases=TEXT(analyzer=stemmed, stored=True),
+        summary=TEXT(analyzer=stemmed, stored=True),
+        body=TEXT(analyzer=stemmed, stored=True),
+        words=TEXT(analyzer=plain),
+    )
+
+
+def document(article: Article) -> dict[str, str]:
+    """Return the Whoosh fields for one article."""
+    aliases = "\n".join(article.aliases)
+    return {
+        "key": f"{article.section}/{article.slug}",
+        "url": article.url,
+        "section": article.section,
+        "title": article.title,
+        "aliases": aliases,
+        "summary": article.summary,
+        "body": article.text,
+        "words": "\n".join((article.title, aliases, article.summary, article.text)),
+    }
+
+
+def build_index(
+    articles: list[Article], index_dir: Path, advance: Callable[[int], object] | None = None
+) -> Path:
+    """Index `articles` into a new folder, then point `index_dir/current` at it."""
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=builds))
+    try:
+        ix = whoosh_index.create_in(target, make_schema())
+        writer = ix.writer(limitmb=256, procs=1)
+        with writer:  # commits on success, cancels on error
+            for article in articles:
+                writer.add_document(**document(article))
+                if advance is not None:
+                    advance(1)
+        completions = [
+            {"title": a.title, "aliases": a.aliases, "url": a.url, "section": a.section}
+            for a in articles
+        ]
+        (target / SUGGEST_FILE).write_text(json.dumps(completions), encoding="utf-8")
+        _swap(index_dir, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    _prune(builds, keep=target)
+    log.info("index built at %s", target)
+    return target
+
+
+def _swap(index_dir: Path, target: Path) -> None:
+    """Atomically repoint the `current` symlink: readers see the old or the new index."""
+    link = index_dir / CURRENT
+    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.relative_to(index_dir), target_is_directory=True)
+    os.replace(tmp_link, link)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Delete old builds, keeping the newest few."""
+    older = sorted((p for p in builds.iterdir() if p.is_dir() and p != keep), reverse=True)
+    for stale in older[KEEP_BUILDS - 1 :]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def live_index_path(index_dir: Path) -> Path | None:
+    """Return the folder of the live index, or None if no complete index exists."""
+    link = index_dir / CURRENT
+    try:
+        target = link.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return None
+    return target if whoosh_index.exists_in(target) else None
