@@ -219,9 +219,14 @@ def glossary_terms(articles: list[Article]) -> list[Term]:
 def load_site(
     content_dir: Path,
     today: dt.date | None = None,
-    extra_checks: Callable[[list[Article], dict], list[Problem]] | None = None,
+    extra_checks: Callable[[list[Article], dict[tuple[str, str], Callable[[str], int]]], list[Problem]]
+    | None = None,
 ) -> Site:
-    """Load, check and render every article; raise ContentError listing every problem."""
+    """Load, check and render every article; raise ContentError listing every problem.
+
+    `extra_checks(articles, line_of)` may add problems; `line_of[key](field)` gives the line
+    of a front-matter field in that article's file.
+    """
     today = today or dt.date.today()
     if not content_dir.is_dir():
         raise ContentError([Problem(content_dir, 0, "content folder not found")])
@@ -234,7 +239,7 @@ def load_site(
         problems.extend(Problem(article.path, offset + line, reason) for line, reason in rendered.problems)
         article.html, article.text, article.headings = rendered.html, rendered.text, rendered.headings
     if extra_checks is not None:
-        problems.extend(extra_checks(articles, readers))
+        problems.extend(extra_checks(articles, {k: r.line_of for k, r in readers.items()}))
     if problems:
         raise ContentError(problems)
     return Site(articles)

@@ -1,0 +1,132 @@
+"""The `voiceref` command: check the content, build the index and audio, serve the site."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from . import config
+from .content import SECTIONS, Site, load_site
+from .content.quality import QualityReport, check_quality
+from .errors import ContentError, VoicerefError
+
+log = logging.getLogger(__name__)
+
+
+def _settings(**overrides) -> dict:
+    settings = config.from_environment()
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    return settings
+
+
+def _load_checked(content_dir: Path, strict: bool) -> tuple[Site, QualityReport]:
+    """Load the content; with `strict`, also run the editorial checks."""
+    report = QualityReport()
+
+    def extra(articles, line_of):
+        if not strict:
+            return []
+        from .speech.lexicon import load_lexicon
+
+        lexicon = load_lexicon(content_dir / "lexicon.yaml")
+        found = check_quality(articles, line_of, set(lexicon.abbreviations))
+        report.problems, report.warnings, report.grades = found.problems, found.warnings, found.grades
+        return found.problems
+
+    return load_site(content_dir, extra_checks=extra), report
+
+
+def _print_summary(site: Site, report: QualityReport) -> None:
+    counts = Counter(a.section for a in site.articles)
+    click.echo(f"{'section':<10} {'articles':>8} {'summary grade (mean)':>21}")
+    for name in SECTIONS:
+        grades = report.grades.get(name) or []
+        mean = f"{sum(grades) / len(grades):.1f}" if grades else "–"
+        click.echo(f"{name:<10} {counts.get(name, 0):>8} {mean:>21}")
+    click.echo(f"{'total':<10} {len(site):>8}")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
+@click.version_option(package_name="voiceref")
+def main(verbose: bool) -> None:
+    """voiceref: an accessible, listen-first reference about multiple sclerosis."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _fail(error: VoicerefError) -> None:
+    click.echo(str(error), err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
+def check(content_dir: Path | None) -> None:
+    """Validate every content file and run the editorial checks; build nothing."""
+    settings = _settings(CONTENT_DIR=content_dir)
+    try:
+        site, report = _load_checked(Path(settings["CONTENT_DIR"]), strict=True)
+    except ContentError as error:
+        _fail(error)
+        return
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _print_summary(site, report)
+    click.echo(f"OK: {len(site)} articles, {len(report.warnings)} warnings.")
+
+
+@main.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where the index goes.")
+def build(content_dir: Path | None, index_dir: Path | None) -> None:
+    """Validate the content, then build the search index (swapped in only when complete)."""
+    from .search import build_index
+
+    settings = _settings(CONTENT_DIR=content_dir, INDEX_DIR=index_dir)
+    try:
+        site, _ = _load_checked(Path(settings["CONTENT_DIR"]), strict=False)
+    except ContentError as error:
+        _fail(error)
+        return
+    started = time.perf_counter()
+    with tqdm(total=len(site), desc="Indexing", unit="article", disable=None, file=sys.stderr) as bar:
+        path = build_index(site.articles, Path(settings["INDEX_DIR"]), advance=bar.update)
+    click.echo(f"Indexed {len(site)} articles in {time.perf_counter() - started:.1f} s into {path}")
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 5000).")
+@click.option("--workers", type=int, help="gunicorn worker processes (default 2).")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the built site with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    from . import create_app
+
+    settings = _settings(HOST=host, PORT=port, WORKERS=workers)
+    try:
+        app = create_app()
+    except VoicerefError as error:
+        _fail(error)
+        return
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{settings['HOST']}:{settings['PORT']}")
+            self.cfg.set("workers", settings["WORKERS"])
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return app
+
+    click.echo(f"Serving voiceref on http://{settings['HOST']}:{settings['PORT']}/", err=True)
+    Server().run()

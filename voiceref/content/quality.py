@@ -1,0 +1,81 @@
+"""Editorial checks beyond validity: summary length, sources, aliases, readability."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import textstat
+
+from ..errors import Problem
+from .model import Article
+
+MAX_SUMMARY_WORDS = 35
+MAX_SUMMARY_GRADE = 9.0
+ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?\b")
+
+
+@dataclass
+class QualityReport:
+    """Problems that stop a check, and warnings that only inform."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    grades: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").replace("–", "-").split())
+
+
+def abbreviations_in(text: str) -> set[str]:
+    """Return the capitalised abbreviations (MS, RRMS, MRI) used in `text`."""
+    found = set()
+    for match in ABBREVIATION.findall(text):
+        found.add(match[:-1] if match.endswith("s") and match[:-1].isupper() else match)
+    return found
+
+
+def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] | None) -> QualityReport:
+    """Run the editorial checks over every article.
+
+    `lines` maps an article's key to a function giving the line of a front-matter field;
+    `abbreviations` is the set the lexicon expands (None skips that check).
+    """
+    report = QualityReport()
+    owners: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        line_of = lines[article.key]
+        words = len(article.summary.split())
+        if words > MAX_SUMMARY_WORDS:
+            report.problems.append(
+                Problem(article.path, line_of("summary"), f"summary has {words} words (at most {MAX_SUMMARY_WORDS})")
+            )
+        if not any(source.url for source in article.sources):
+            report.problems.append(Problem(article.path, line_of("sources"), "needs at least one source with a url"))
+        if article.summary:
+            grade = textstat.flesch_kincaid_grade(article.summary)
+            report.grades[article.section].append(grade)
+            if grade > MAX_SUMMARY_GRADE:
+                report.warnings.append(
+                    Problem(article.path, line_of("summary"), f"summary reads at grade {grade:.1f} (aim for {MAX_SUMMARY_GRADE:.0f} or below)")
+                )
+        if article.section == "glossary":
+            for name in {_key(article.title), *(_key(a) for a in article.aliases)}:
+                owners[name].append(article)
+        if abbreviations is not None:
+            used = abbreviations_in(" ".join([article.title, *article.aliases, article.summary, article.text]))
+            missing = sorted(used - abbreviations)
+            if missing:
+                report.problems.append(
+                    Problem(article.path, 1, f"abbreviations with no spoken expansion in content/lexicon.yaml: {', '.join(missing)}")
+                )
+    for name, same in owners.items():
+        if len(same) > 1:
+            for article in same:
+                others = ", ".join(a.slug for a in same if a is not article)
+                report.problems.append(
+                    Problem(article.path, lines[article.key]("aliases"), f"title or alias {name!r} is also used by {others}")
+                )
+    return report
