@@ -9,6 +9,7 @@ from flask import Flask
 from . import config
 from .content import load_site
 from .search import SearchService
+from .speech import AudioService
 from .web import Services
 
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["voiceref"] = Services(
         site=site,
         search=SearchService(Path(app.config["INDEX_DIR"])),
+        audio=AudioService(Path(app.config["AUDIO_DIR"])),
     )
     from . import web
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -36,7 +37,11 @@ def _load_checked(content_dir: Path, strict: bool) -> tuple[Site, QualityReport]
 
         lexicon = load_lexicon(content_dir / "lexicon.yaml")
         found = check_quality(articles, line_of, set(lexicon.abbreviations))
-        report.problems, report.warnings, report.grades = found.problems, found.warnings, found.grades
+        report.problems, report.warnings, report.grades = (
+            found.problems,
+            found.warnings,
+            found.grades,
+        )
         return found.problems
 
     return load_site(content_dir, extra_checks=extra), report
@@ -58,7 +63,8 @@ def _print_summary(site: Site, report: QualityReport) -> None:
 def main(verbose: bool) -> None:
     """voiceref: an accessible, listen-first reference about multiple sclerosis."""
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
     )
 
 
@@ -86,20 +92,82 @@ def check(content_dir: Path | None) -> None:
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where the index goes.")
-def build(content_dir: Path | None, index_dir: Path | None) -> None:
-    """Validate the content, then build the search index (swapped in only when complete)."""
+@click.option("--audio", "audio_dir", type=click.Path(path_type=Path), help="Where the audio goes.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Speech worker processes (default: one per core)."
+)
+@click.option("--no-audio", is_flag=True, help="Build the index only; leave the audio as it is.")
+def build(
+    content_dir: Path | None,
+    index_dir: Path | None,
+    audio_dir: Path | None,
+    jobs: int | None,
+    no_audio: bool,
+) -> None:
+    """Validate the content, build the search index, then make the audio that changed."""
     from .search import build_index
 
-    settings = _settings(CONTENT_DIR=content_dir, INDEX_DIR=index_dir)
+    settings = _settings(CONTENT_DIR=content_dir, INDEX_DIR=index_dir, AUDIO_DIR=audio_dir)
     try:
         site, _ = _load_checked(Path(settings["CONTENT_DIR"]), strict=False)
     except ContentError as error:
         _fail(error)
         return
     started = time.perf_counter()
-    with tqdm(total=len(site), desc="Indexing", unit="article", disable=None, file=sys.stderr) as bar:
+    with tqdm(
+        total=len(site), desc="Indexing", unit="article", disable=None, file=sys.stderr
+    ) as bar:
         path = build_index(site.articles, Path(settings["INDEX_DIR"]), advance=bar.update)
     click.echo(f"Indexed {len(site)} articles in {time.perf_counter() - started:.1f} s into {path}")
+    if not no_audio:
+        _build_audio(site, settings, jobs or os.cpu_count() or 1)
+
+
+def _build_audio(site: Site, settings: dict, jobs: int) -> None:
+    """Make the spoken versions; exit non-zero if the engine is missing or any article failed."""
+    from .speech import build_audio, load_lexicon
+
+    content_dir, audio_dir = Path(settings["CONTENT_DIR"]), Path(settings["AUDIO_DIR"])
+    started = time.perf_counter()
+    made = 0.0
+    try:
+        lexicon = load_lexicon(content_dir / "lexicon.yaml")
+        with tqdm(
+            total=len(site), desc="Speaking", unit="article", disable=None, file=sys.stderr
+        ) as bar:
+
+            def progress(articles: int, seconds: float) -> None:
+                nonlocal made
+                made += seconds
+                bar.set_postfix_str(f"{made / 60:.1f} min of audio made", refresh=False)
+                bar.update(articles)
+
+            report = build_audio(
+                site.articles,
+                audio_dir,
+                lexicon,
+                voice=str(settings["VOICE"]),
+                rate=int(settings["SPEECH_RATE"]),
+                jobs=jobs,
+                progress=progress,
+            )
+    except VoicerefError as error:
+        click.echo(f"{error}\nThe pages still work; they say the audio is not ready yet.", err=True)
+        sys.exit(1)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Audio: {len(report.built)} made ({report.seconds_made / 60:.1f} min of speech), "
+        f"{len(report.reused)} unchanged, in {elapsed:.1f} s "
+        f"with {jobs} worker{'s' if jobs != 1 else ''}, "
+        f"into {audio_dir}"
+    )
+    if report.failed:
+        for message in report.failed:
+            click.echo(message, err=True)
+        click.echo(
+            f"{len(report.failed)} articles have no audio; the rest was published.", err=True
+        )
+        sys.exit(1)
 
 
 @main.command()

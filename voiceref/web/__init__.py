@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
 from ..content import Site
 from ..search import SearchService
+from ..speech import AudioService
 
 
 @dataclass
 class Services:
-    """What request handlers read: the loaded site and the built search index."""
+    """What request handlers read: the loaded site, the built search index and audio."""
 
     site: Site
     search: SearchService
+    audio: AudioService = field(default_factory=lambda: AudioService(None))
 
 
 def services() -> Services:
@@ -25,11 +27,12 @@ def services() -> Services:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and handler on `app`."""
-    from . import api, errors, feeds, pages, security, templating
+    from . import api, audio, errors, feeds, pages, security, templating
 
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api.bp)
+    audio.init_app(app)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(pages.bp)

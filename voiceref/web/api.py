@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from ..content import SECTIONS
 from ..search import clean_query
 from . import services
+from .audio import audio_of
 from .pages import page_number
 
 bp = Blueprint("api", __name__)
@@ -34,7 +35,7 @@ def search():
                 "url": hit.url,
                 "section": hit.section,
                 "snippet": str(hit.snippet),
-                "audio_url": None,
+                "audio_url": _audio_url(hit),
             }
             for hit in (results.hits if results else [])
         ],
@@ -68,7 +69,29 @@ def article(section: str, slug: str):
         headings=[{"level": h.level, "text": h.text, "id": h.id} for h in item.headings],
         text=item.text,
         word_count=item.word_count,
+        audio=_audio(item),
     )
+
+
+def _audio_url(item) -> str | None:
+    info = audio_of(item)
+    if info is None:
+        return None
+    return url_for("audio.audio_file", section=info.section, slug=info.slug, name="audio.mp3")
+
+
+def _audio(item) -> dict | None:
+    """Describe an article's spoken version, or None if it is not ready."""
+    info = audio_of(item)
+    if info is None:
+        return None
+    urls = {
+        kind: url_for("audio.audio_file", section=info.section, slug=info.slug, name=name)
+        for name, kind in (("audio.mp3", "url"), ("audio.vtt", "vtt_url"),
+                           ("chapters.vtt", "chapters_url"), ("audio.json", "timings_url"))
+    }
+    return {**urls, "type": "audio/mpeg", "duration": round(info.duration, 3), "size": info.size,
+            "sentences": info.sentences, "chapters": info.chapters}
 
 
 @bp.get("/healthz")

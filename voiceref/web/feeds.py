@@ -1,4 +1,4 @@
-"""Feeds: news as RSS 2.0."""
+"""Feeds: RSS 2.0 with the podcast (iTunes) extension: all spoken articles, and per section."""
 
 from __future__ import annotations
 
@@ -7,31 +7,97 @@ import datetime as dt
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, current_app, url_for
 
+from ..content import SECTIONS, Article
 from . import services
+from .audio import audio_of
 
 bp = Blueprint("feeds", __name__)
 
 RSS = "application/rss+xml; charset=utf-8"
+SECTION = "any({}):section".format(", ".join(SECTIONS))
 
 
 def _when(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
 
 
-@bp.get("/feeds/news.xml")
-def news():
+def _newest_first(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.date or a.reviewed, a.title), reverse=True)
+
+
+def _feed(title: str, description: str, page: str, self_url: str, articles: list[Article]):
+    """Return an RSS 2.0 feed of `articles`, each with its audio as an enclosure if built."""
     name = current_app.config["SITE_NAME"]
     feed = FeedGenerator()
-    feed.title(f"{name} news")
-    feed.link(href=url_for("pages.section", section="news", _external=True), rel="alternate")
-    feed.description("Dated milestones in multiple sclerosis: approvals, criteria and studies.")
+    feed.load_extension("podcast")
+    feed.title(title)
+    feed.link(href=self_url, rel="self")
+    feed.link(href=page, rel="alternate")  # RSS <link> is the last link added
+    feed.description(description)
     feed.language("en")
-    for article in reversed(services().site.in_section("news")):
+    feed.podcast.itunes_author(name)
+    feed.podcast.itunes_summary(description)
+    feed.podcast.itunes_category("Health & Fitness", "Medicine")
+    feed.podcast.itunes_explicit("no")
+    feed.podcast.itunes_type("episodic")
+    # feedgen writes entries in reverse order of adding them: add oldest first.
+    for article in reversed(_newest_first(articles)):
+        link = url_for("pages.article", section=article.section, slug=article.slug, _external=True)
         entry = feed.add_entry()
-        link = url_for("pages.article", section="news", slug=article.slug, _external=True)
-        entry.id(link)
+        entry.guid(link, permalink=True)
         entry.title(article.title)
         entry.link(href=link)
         entry.description(article.summary)
         entry.pubDate(_when(article.date or article.reviewed))
+        entry.podcast.itunes_summary(article.summary)
+        info = audio_of(article)
+        if info is not None:
+            audio = url_for(
+                "audio.audio_file",
+                section=article.section,
+                slug=article.slug,
+                name="audio.mp3",
+                _external=True,
+            )
+            entry.enclosure(audio, str(info.size), "audio/mpeg")
+            entry.podcast.itunes_duration(max(1, round(info.duration)))
     return feed.rss_str(pretty=True), 200, {"Content-Type": RSS}
+
+
+@bp.get("/feeds/podcast.xml")
+def podcast():
+    """Every article that has a spoken version, newest first."""
+    name = current_app.config["SITE_NAME"]
+    spoken = [a for a in services().site.articles if audio_of(a) is not None]
+    return _feed(
+        f"{name}: multiple sclerosis explained, to listen to",
+        "Every article of the MS reference read aloud: glossary terms, explainers, news, "
+        "people and resources.",
+        url_for("pages.home", _external=True),
+        url_for("feeds.podcast", _external=True),
+        spoken,
+    )
+
+
+@bp.get("/feeds/news.xml")
+def news():
+    """The news section: every item, with its audio where it has been built."""
+    return section_feed("news")
+
+
+@bp.get(f"/feeds/<{SECTION}>.xml")
+def section_feed(section: str):
+    """One section's articles, with their audio where it has been built."""
+    name = current_app.config["SITE_NAME"]
+    info = SECTIONS[section]
+    return _feed(
+        f"{name} news" if section == "news" else f"{name}: {info.title}",
+        info.description,
+        url_for("pages.section", section=section, _external=True),
+        url_for(
+            "feeds.news" if section == "news" else "feeds.section_feed",
+            _external=True,
+            **({} if section == "news" else {"section": section}),
+        ),
+        services().site.in_section(section),
+    )

@@ -1,0 +1,142 @@
+"""Render one article's speech script into MP3, WebVTT cues, chapters and timings.
+
+This runs inside a worker process (see build.py): sentence by sentence through the
+engine, joined with measured pauses, so every sentence's offset in the MP3 is known
+exactly. The files are written under temporary names; the build checks and publishes them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SpeechError
+from .audio import (
+    BIT_RATE,
+    ENCODER_DELAY,
+    SAMPLE_RATE,
+    Cue,
+    encode_mp3,
+    mp3_duration,
+    seconds,
+    silence,
+    webvtt,
+)
+from .script import SpeechScript
+from .synth import worker_engine
+
+TAIL = 0.5  # seconds of quiet after the last sentence
+FORMAT = 1  # bump when the rendering changes, so every cached file is remade
+
+
+@dataclass(frozen=True)
+class AudioJob:
+    """One article to render, with everything a worker needs (it is pickled)."""
+
+    script: SpeechScript
+    cache_key: str
+    folder: Path  # where the article's files go
+    workdir: Path  # scratch space for sentence WAVs
+    voice: str
+    rate: int
+    source: str = ""  # the content file, for error messages
+
+    @property
+    def name(self) -> str:
+        where = f" ({self.source})" if self.source else ""
+        return f"/{self.script.section}/{self.script.slug}{where}"
+
+    def temp(self, suffix: str) -> Path:
+        return self.folder / f".tmp-{self.cache_key[:20]}-{os.getpid()}{suffix}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a worker made for one article: temporary files and what they should contain."""
+
+    cache_key: str
+    files: dict[str, Path]  # kind ("mp3", "vtt", "chapters", "timings") to temporary file
+    duration: float  # of the MP3, from its frame headers
+    speech: float  # seconds of PCM before encoding
+    size: int
+    sentences: int
+
+
+def _chapter_cues(script: SpeechScript, starts: list[float], total: float) -> list[dict]:
+    chapters = []
+    for number, chapter in enumerate(script.chapters):
+        start = starts[chapter.sentence]
+        following = (
+            script.chapters[number + 1].sentence if number + 1 < len(script.chapters) else None
+        )
+        end = starts[following] if following is not None else total
+        start = 0.0 if number == 0 else start
+        chapters.append(
+            {"title": chapter.title, "block": chapter.block, "start": start, "end": end}
+        )
+    return chapters
+
+
+def render_article(job: AudioJob) -> Rendered:
+    """Synthesise `job`'s script and write its files under temporary names."""
+    script = job.script
+    try:
+        engine = worker_engine(job.voice, job.rate, job.workdir)
+        pcm = array("h")
+        sentences, starts = [], []
+        for number, sentence in enumerate(script.sentences):
+            samples = engine.synthesize(sentence.text)
+            start = seconds(pcm) + ENCODER_DELAY
+            pcm.extend(samples)
+            end = seconds(pcm) + ENCODER_DELAY
+            starts.append(round(start, 3))
+            sentences.append(
+                {
+                    "start": round(start, 3),
+                    "end": round(end, 3),
+                    "block": sentence.block,
+                    "from": sentence.start,
+                    "to": sentence.end,
+                    "kind": sentence.kind,
+                    "text": sentence.source or sentence.text,
+                    "spoken": sentence.text,
+                }
+            )
+            pcm.extend(silence(TAIL if number == len(script.sentences) - 1 else sentence.pause))
+        mp3 = encode_mp3(pcm)
+        duration, _ = mp3_duration(mp3)
+    except SpeechError as exc:
+        raise SpeechError(f"Could not make the audio for {job.name}: {exc}") from exc
+    chapters = _chapter_cues(script, starts, duration)
+    cues = [Cue(s["start"], s["end"], s["text"], f"s{n}") for n, s in enumerate(sentences)]
+    chapter_cues = [Cue(c["start"], c["end"], c["title"], f"c{n}") for n, c in enumerate(chapters)]
+    timings = {
+        "format": FORMAT,
+        "section": script.section,
+        "slug": script.slug,
+        "title": script.title,
+        "cache_key": job.cache_key,
+        "duration": round(duration, 3),
+        "size": len(mp3),
+        "sample_rate": SAMPLE_RATE,
+        "bit_rate": BIT_RATE,
+        "voice": job.voice,
+        "rate": job.rate,
+        "sentences": sentences,
+        "chapters": chapters,
+    }
+    job.folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "mp3": job.temp(".mp3"),
+        "vtt": job.temp(".vtt"),
+        "chapters": job.temp(".chapters.vtt"),
+        "timings": job.temp(".json"),
+    }
+    files["mp3"].write_bytes(mp3)
+    files["vtt"].write_text(webvtt(cues), encoding="utf-8")
+    files["chapters"].write_text(webvtt(chapter_cues), encoding="utf-8")
+    files["timings"].write_text(json.dumps(timings, ensure_ascii=False), encoding="utf-8")
+    return Rendered(job.cache_key, files, duration, seconds(pcm), len(mp3), len(sentences))

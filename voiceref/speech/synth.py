@@ -1,0 +1,176 @@
+"""pyttsx3 + espeak-ng, wrapped so that every file it writes is complete and checked.
+
+pyttsx3 2.99's espeak driver has known quirks (see nateshmbhat/pyttsx3 #170, #219, #283
+and #348): synthesis runs on espeak's own thread and `runAndWait()` can return before
+`save_to_file` has written the file; espeak can be initialised only once per process; the
+driver prints "Audio saved to …" on stdout; several queued `save_to_file` calls can end
+up in one file; and its callback holds only a weak reference to the engine. So a
+`SpeechEngine` lives in its own worker process, keeps a strong reference to the engine,
+queues one sentence at a time, waits for the WAV to be complete, checks its length
+against the text, and retries before giving up with an error that names the article.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import importlib.metadata
+import importlib.util
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SpeechError
+from .audio import AudioFormatError, read_wav, seconds, trim_silence, wav_is_complete
+
+log = logging.getLogger(__name__)
+
+ESPEAK_LIBRARY = "espeak-ng"  # the shared library pyttsx3's espeak driver loads
+PYTTSX3_VERSION = "2.99"
+INSTALL_ESPEAK = "sudo apt-get install espeak-ng libespeak-ng1"
+INSTALL_PYTTSX3 = f".venv/bin/pip install pyttsx3=={PYTTSX3_VERSION}"
+RETRIES = 3
+WAIT_SECONDS = 10.0  # for a sentence's file to be complete after runAndWait()
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """Which synthesiser is installed: part of the audio cache key."""
+
+    pyttsx3: str
+    espeak: str
+
+    @property
+    def version(self) -> str:
+        return f"pyttsx3 {self.pyttsx3}; espeak-ng {self.espeak}"
+
+
+def check_engine() -> EngineInfo:
+    """Return the installed engine's versions; raise SpeechError saying what to install."""
+    if importlib.util.find_spec("pyttsx3") is None:
+        raise SpeechError(
+            f"Speech is not available: pyttsx3 is not installed. Install it with: {INSTALL_PYTTSX3}"
+        )
+    library = ctypes.util.find_library(ESPEAK_LIBRARY)
+    if library is None:
+        raise SpeechError(
+            f"Speech is not available: the espeak-ng library (lib{ESPEAK_LIBRARY}) "
+            f"is not installed. Install it with: {INSTALL_ESPEAK}"
+        )
+    try:
+        dll = ctypes.CDLL(library)
+        dll.espeak_Info.restype = ctypes.c_char_p
+        dll.espeak_Info.argtypes = [ctypes.c_void_p]
+        espeak = (dll.espeak_Info(None) or b"unknown").decode()
+    except (OSError, AttributeError) as exc:
+        raise SpeechError(
+            f"Speech is not available: cannot load {library} ({exc}). "
+            f"Reinstall it with: {INSTALL_ESPEAK}"
+        ) from exc
+    return EngineInfo(pyttsx3=importlib.metadata.version("pyttsx3"), espeak=espeak.split()[0])
+
+
+def expected_seconds(text: str, rate: int) -> float:
+    """Return roughly how long `text` takes to say at `rate` words a minute."""
+    return len(text.split()) * 60.0 / rate
+
+
+def plausible(duration: float, text: str, rate: int) -> bool:
+    """Return True if `duration` is a believable length for saying `text` at `rate`."""
+    expected = expected_seconds(text, rate)
+    return 0.25 * expected - 0.3 <= duration <= 3.0 * expected + 1.5
+
+
+class _StdoutToLog:
+    """Stands in for sys.stdout in a worker: the driver's prints become debug log lines."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.debug("pyttsx3: %s", text.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class SpeechEngine:
+    """One process's pyttsx3 engine: synthesises a sentence at a time into checked PCM."""
+
+    def __init__(self, voice: str, rate: int, workdir: Path):
+        try:
+            import pyttsx3
+        except ImportError as exc:
+            raise SpeechError(
+                f"Speech is not available: pyttsx3 is not installed ({exc}). "
+                f"Install it with: {INSTALL_PYTTSX3}"
+            ) from exc
+        try:
+            self._engine = pyttsx3.init("espeak")  # a strong reference: the driver holds a weak one
+        except (RuntimeError, OSError) as exc:
+            raise SpeechError(
+                f"Speech is not available: espeak-ng did not start ({exc}). "
+                f"Install it with: {INSTALL_ESPEAK}"
+            ) from exc
+        if voice:
+            known = {v.id for v in self._engine.getProperty("voices")} | {
+                v.name for v in self._engine.getProperty("voices")
+            }
+            if voice not in known:
+                raise SpeechError(
+                    f"Unknown voice {voice!r}: list the voices with `espeak-ng --voices`, "
+                    "then set VOICEREF_VOICE"
+                )
+            self._engine.setProperty("voice", voice)
+        self._engine.setProperty("rate", rate)
+        self.voice, self.rate = voice, rate
+        self.workdir = workdir
+        self._count = 0
+
+    def _attempt(self, text: str) -> Path:
+        self._count += 1
+        path = self.workdir / f"sentence-{os.getpid()}-{self._count}.wav"
+        self._engine.save_to_file(text, str(path))
+        self._engine.runAndWait()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not wav_is_complete(path):  # runAndWait() may return before the file is written
+            if time.monotonic() > deadline:
+                raise SpeechError(f"no complete audio file after {WAIT_SECONDS:.0f} s")
+            time.sleep(0.005)
+        return path
+
+    def synthesize(self, text: str):
+        """Return the trimmed samples of `text` spoken, retrying a missing or odd result."""
+        problem = ""
+        for attempt in range(1, RETRIES + 1):
+            path: Path | None = None
+            try:
+                path = self._attempt(text)
+                samples = trim_silence(read_wav(path))
+                if plausible(seconds(samples), text, self.rate):
+                    return samples
+                problem = f"{seconds(samples):.2f} s of audio for {len(text.split())} words"
+            except (SpeechError, AudioFormatError) as exc:
+                problem = str(exc)
+            finally:
+                if path is not None:
+                    path.unlink(missing_ok=True)
+            log.warning("retrying sentence (attempt %d of %d): %s", attempt, RETRIES, problem)
+        raise SpeechError(f"could not synthesise {text[:60]!r}: {problem}")
+
+
+_engine: SpeechEngine | None = None  # one per worker process: espeak starts once per process
+
+
+def worker_engine(voice: str, rate: int, workdir: Path) -> SpeechEngine:
+    """Return this worker process's engine, starting it on first use."""
+    global _engine
+    if _engine is None:
+        sys.stdout = _StdoutToLog()  # the driver prints a line for every file it saves
+        _engine = SpeechEngine(voice, rate, workdir)
+    elif (_engine.voice, _engine.rate) != (voice, rate):
+        raise SpeechError("a speech worker cannot change voice or rate: start a new build")
+    _engine.workdir = workdir
+    return _engine

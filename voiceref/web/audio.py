@@ -1,0 +1,156 @@
+"""Audio delivery: each article's MP3, cues, chapters and timings, and M3U playlists.
+
+Handlers only read what `voiceref build` published; Werkzeug's conditional `send_file`
+answers byte ranges (206), ETag and Last-Modified (304). Links from the pages carry the
+cache key (`?v=`), so a response for the current key may be cached for a year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.exceptions import NotFound
+
+from ..content import SECTIONS
+from ..search import clean_query
+from ..speech import AudioInfo
+from ..speech.service import MEDIA_TYPES
+from . import services
+
+bp = Blueprint("audio", __name__)
+
+SECTION = "any({}):section".format(", ".join(SECTIONS))
+YEAR = 365 * 24 * 3600
+SHORT = 300  # seconds: a bare URL may start pointing at new audio after a build
+M3U = "audio/x-mpegurl; charset=utf-8"
+FILES = {
+    "audio.mp3": "mp3",
+    "audio.vtt": "vtt",
+    "chapters.vtt": "chapters",
+    "audio.json": "timings",
+}
+
+
+def audio_info(section: str, slug: str) -> AudioInfo | None:
+    """Return the published audio of one article, or None."""
+    return services().audio.get().info(section, slug)
+
+
+def audio_of(item) -> AudioInfo | None:
+    """Return the audio of anything with a section and a url (an article or a search hit)."""
+    return audio_info(item.section, item.url.rstrip("/").rsplit("/", 1)[-1])
+
+
+def versioned(info: AudioInfo, kind: str) -> str:
+    """Return the URL of one of an article's audio files, with its cache key."""
+    path = {"mp3": info.url, "vtt": info.vtt_url, "chapters": info.chapters_url}.get(kind)
+    return f"{path or info.timings_url}?v={info.key[:12]}"
+
+
+def tracks(items: Iterable) -> list[tuple[object, AudioInfo]]:
+    """Return (item, audio) for the items that have audio, in order."""
+    found = []
+    for item in items:
+        info = audio_of(item)
+        if info is not None:
+            found.append((item, info))
+    return found
+
+
+def _not_found(message: str):
+    error = NotFound(message)
+    return render_template("error.html", error=error, code=404, crumbs=None), 404
+
+
+@bp.get(f"/<{SECTION}>/<slug>/<any({', '.join(FILES)}):name>")
+def audio_file(section: str, slug: str, name: str):
+    article = services().site.get(section, slug)
+    if article is None:
+        return _not_found(f"There is no article at /{section}/{slug}, so there is no audio for it.")
+    info = audio_info(section, slug)
+    kind = FILES[name]
+    if info is None or not info.files[kind].is_file():
+        return _not_found(
+            f"The spoken version of “{article.title}” is not ready yet. "
+            f"The page itself is at {article.url}."
+        )
+    current = request.args.get("v") == info.key[:12]
+    response = send_file(
+        info.files[kind],
+        mimetype=MEDIA_TYPES[kind],
+        conditional=True,
+        max_age=YEAR if current else SHORT,
+        download_name=f"{slug}.{name.rsplit('.', 1)[-1]}",
+    )
+    response.headers["Accept-Ranges"] = "bytes"
+    if current:
+        response.cache_control.immutable = True
+    response.cache_control.public = True
+    return response
+
+
+def _m3u(name: str, pairs: list[tuple[object, AudioInfo]]) -> Response:
+    """Return an extended M3U playlist of the given articles' audio."""
+    lines = ["#EXTM3U", f"#PLAYLIST:{name}"]
+    for item, info in pairs:
+        title = " ".join(f"{item.title} ({SECTIONS[item.section].title})".split())
+        lines.append(f"#EXTINF:{round(info.duration)},{title}")
+        lines.append(
+            url_for(
+                "audio.audio_file",
+                section=info.section,
+                slug=info.slug,
+                name="audio.mp3",
+                _external=True,
+            )
+        )
+    response = Response("\n".join(lines) + "\n", mimetype="audio/x-mpegurl")
+    response.headers["Content-Type"] = M3U
+    filename = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}.m3u"'
+    return response
+
+
+@bp.get(f"/<{SECTION}>/playlist.m3u")
+def section_playlist(section: str):
+    articles = services().site.in_section(section)
+    return _m3u(f"{current_app.config['SITE_NAME']} – {SECTIONS[section].title}", tracks(articles))
+
+
+@bp.get("/glossary/letter/<letter>/playlist.m3u")
+def letter_playlist(letter: str):
+    entries = services().site.glossary_by_letter().get(letter.upper())
+    if len(letter) != 1 or entries is None:
+        return _not_found(f"There is no glossary letter {letter!r}.")
+    return _m3u(f"{current_app.config['SITE_NAME']} – Glossary {letter.upper()}", tracks(entries))
+
+
+@bp.get("/search/playlist.m3u")
+def search_playlist():
+    query = clean_query(request.args.get("q"), current_app.config["SEARCH_MAX_QUERY"])
+    backend = services().search.get()
+    if not backend.available:
+        return Response(
+            "Search is not available: the index has not been built.\n", 503, mimetype="text/plain"
+        )
+    page = min(max(request.args.get("page", default=1, type=int) or 1, 1), 1000)
+    size = current_app.config["SEARCH_PAGE_SIZE"]  # the same results as the page it is linked from
+    hits = backend.search(query.text, page=page, page_size=size).hits if query.text else []
+    return _m3u(f"{current_app.config['SITE_NAME']} – search for {query.text}", tracks(hits))
+
+
+def init_app(app: Flask) -> None:
+    """Register the routes and give templates the audio look-ups."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(audio_of=audio_of, audio_tracks=tracks, audio_url=versioned)
