@@ -50,8 +50,9 @@ class _FileReader:
         except ValueError:
             self.problem(1, "front matter is not closed by a '---' line")
             return None
-        # The front matter begins on line 2; the body begins on the closing '---' line.
-        self.body_offset = 2 + fm_text.count("\n")
+        # fm_text starts with the newline ending line 1, so its line n is the file's line
+        # n + 1; the body starts with the newline ending the closing '---' line.
+        self.body_offset = 1 + fm_text.count("\n")
         meta = self._parse_yaml(fm_text)
         if meta is None:
             return None
@@ -63,18 +64,31 @@ class _FileReader:
             meta = yaml.safe_load(fm_text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 2 if mark else 1
+            line = mark.line + 1 if mark else 1
             self.problem(line, f"YAML error: {exc.problem or exc.context}")
             return None
         except yaml.YAMLError as exc:
             self.problem(1, f"YAML error: {exc}")
             return None
+        except ValueError:
+            # PyYAML raises a bare ValueError for an impossible date such as 2026-13-45.
+            self._report_bad_dates(node)
+            return None
         if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
             self.problem(1, "front matter must be a YAML mapping of field: value")
             return None
         for key_node, _ in node.value:
-            self.lines[str(key_node.value)] = key_node.start_mark.line + 2
+            self.lines[str(key_node.value)] = key_node.start_mark.line + 1
         return meta
+
+    def _report_bad_dates(self, node: yaml.Node) -> None:
+        for key_node, value_node in getattr(node, "value", []):
+            if value_node.tag.endswith(":timestamp"):
+                try:
+                    dt.date.fromisoformat(value_node.value)
+                except ValueError:
+                    line = key_node.start_mark.line + 1
+                    self.problem(line, f"malformed {key_node.value} {value_node.value!r}: expected YYYY-MM-DD")
 
     def _text(self, meta: dict[str, Any], key: str) -> str:
         value = meta.get(key)

@@ -58,9 +58,8 @@ def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] 
             grade = textstat.flesch_kincaid_grade(article.summary)
             report.grades[article.section].append(grade)
             if grade > MAX_SUMMARY_GRADE:
-                report.warnings.append(
-                    Problem(article.path, line_of("summary"), f"summary reads at grade {grade:.1f} (aim for {MAX_SUMMARY_GRADE:.0f} or below)")
-                )
+                reason = f"summary reads at grade {grade:.1f} (aim for {MAX_SUMMARY_GRADE:.0f} or below)"
+                report.warnings.append(Problem(article.path, line_of("summary"), reason))
         if article.section == "glossary":
             for name in {_key(article.title), *(_key(a) for a in article.aliases)}:
                 owners[name].append(article)
@@ -68,14 +67,12 @@ def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] 
             used = abbreviations_in(" ".join([article.title, *article.aliases, article.summary, article.text]))
             missing = sorted(used - abbreviations)
             if missing:
-                report.problems.append(
-                    Problem(article.path, 1, f"abbreviations with no spoken expansion in content/lexicon.yaml: {', '.join(missing)}")
-                )
+                reason = f"abbreviations with no spoken expansion in content/lexicon.yaml: {', '.join(missing)}"
+                report.problems.append(Problem(article.path, 1, reason))
     for name, same in owners.items():
         if len(same) > 1:
             for article in same:
                 others = ", ".join(a.slug for a in same if a is not article)
-                report.problems.append(
-                    Problem(article.path, lines[article.key]("aliases"), f"title or alias {name!r} is also used by {others}")
-                )
+                reason = f"title or alias {name!r} is also used by {others}"
+                report.problems.append(Problem(article.path, lines[article.key]("aliases"), reason))
     return report

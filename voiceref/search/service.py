@@ -135,7 +135,7 @@ class IndexSearch:
         if hits.total == 0 and plan.loose is not None:
             hits = searcher.search_page(plan.loose, page, pagelen=page_size, terms=True)
         result.total = hits.total
-        if hits.offset >= hits.total:
+        if page > hits.pagecount:  # Whoosh would quietly show the last page instead
             return result
         hits.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
         hits.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")

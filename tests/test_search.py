@@ -1,0 +1,122 @@
+"""Search against a real Whoosh index on disk: typos, aliases, hostile input, swaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceref.search import SearchService, build_index, clean_query, live_index_path
+from voiceref.search.query import plan_query
+
+
+@pytest.fixture
+def search(index_dir):
+    return SearchService(index_dir).get()
+
+
+def titles(page) -> list[str]:
+    return [hit.title for hit in page.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("myoclonus", "Myoclonus"),
+        ("myoclonis", "Myoclonus"),  # typo
+        ("spastisity", "Spasticity"),  # typo
+        ("muscle stiffness", "Spasticity"),  # lay term (alias)
+        ("Klonopin", "Clonazepam"),  # brand name (alias)
+        ("RLS", "Restless legs syndrome"),  # abbreviation
+        ("jerking", "Myoclonus"),  # stemming: jerk, jerks, jerking
+    ],
+)
+def test_finds_entry_first(search, query, expected):
+    page = search.search(query)
+    assert page.total >= 1
+    assert titles(page)[0] == expected
+
+
+def test_typo_gets_a_did_you_mean_from_the_index_vocabulary(search):
+    assert search.search("myoclonis").suggestion == "myoclonus"
+    assert search.search("spastisity").suggestion == "spasticity"
+    assert search.search("myoclonus").suggestion is None
+
+
+def test_snippets_mark_matched_words_and_escape_text(search):
+    page = search.search("jerks")
+    snippet = str(page.hits[0].snippet)
+    assert "<mark" in snippet and "</mark>" in snippet
+    assert "<script" not in snippet
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["(((", "title:", "*", '"', "AND", "OR NOT", "a" * 10_000, "", "\x00\x1b[31m", "?~^", "title:(x OR"],
+)
+def test_hostile_queries_never_raise(search, query):
+    page = search.search(clean_query(query, 200).text)
+    assert page.total >= 0
+
+
+def test_clean_query_strips_controls_and_caps_length():
+    assert clean_query("  spas\x00ticity\n\t ", 200).text == "spas ticity"
+    long = clean_query("x" * 500, 200)
+    assert long.truncated and len(long.text) == 200
+    assert clean_query(None, 200).text == ""
+
+
+def test_stop_words_alone_make_no_query():
+    plan = plan_query("the and of", lambda w, s: True, lambda w: [])
+    assert plan.strict is None
+
+
+def test_two_words_need_both_then_fall_back_to_either(search):
+    assert titles(search.search("muscle stiff")) == ["Spasticity"]
+    assert search.search("spasticity zebra").total >= 1  # 'zebra' unknown: OR fallback
+
+
+def test_pages_of_results(search):
+    first = search.search("ms", page=1, page_size=2)
+    assert first.total > 2 and len(first.hits) == 2 and first.pages >= 2
+    second = search.search("ms", page=2, page_size=2)
+    assert titles(first) != titles(second)
+    beyond = search.search("ms", page=99, page_size=2)
+    assert beyond.hits == [] and beyond.total == first.total
+
+
+def test_suggest_completes_titles_and_aliases(search):
+    assert search.suggest("myo")[0]["title"] == "Myoclonus"
+    assert search.suggest("Klon")[0]["title"] == "Clonazepam"
+    assert search.suggest("legs")[0]["title"] == "Restless legs syndrome"  # a later word
+    assert search.suggest("") == []
+    assert search.suggest("zzzz") == []
+
+
+def test_missing_index_is_a_null_service(tmp_path):
+    backend = SearchService(tmp_path / "nothing").get()
+    assert not backend.available
+    assert backend.search("x").available is False
+    assert backend.suggest("x") == [] and backend.doc_count() == 0
+
+
+def test_rebuild_swaps_atomically_and_readers_see_the_new_index(site, index_dir):
+    service = SearchService(index_dir)
+    old = service.get()
+    assert old.doc_count() == len(site)
+    build_index(site.articles[:3], index_dir)
+    new = service.get()
+    assert new.path != old.path and new.doc_count() == 3
+
+
+def test_crash_mid_build_keeps_the_old_index_live(site, index_dir, monkeypatch):
+    before = live_index_path(index_dir)
+
+    def explode(article):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("voiceref.search.index.document", explode)
+    with pytest.raises(RuntimeError):
+        build_index(site.articles, index_dir)
+    assert live_index_path(index_dir) == before
+    assert SearchService(index_dir).get().doc_count() == len(site)
+    # The half-built folder was removed, leaving only the live build.
+    assert [p for p in (index_dir / "builds").iterdir()] == [before]
