@@ -14,6 +14,12 @@ from voiceref.search import build_index
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def audio_dir_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep any `voiceref build` a test runs from writing audio into the real AUDIO_DIR."""
+    monkeypatch.setenv("VOICEREF_AUDIO_DIR", str(tmp_path / "audio"))
+
+
 @pytest.fixture
 def content_dir(tmp_path: Path) -> Path:
     """A writable copy of the fixture corpus."""
