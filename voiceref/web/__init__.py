@@ -27,11 +27,12 @@ def services() -> Services:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and handler on `app`."""
-    from . import api, audio, errors, feeds, pages, security, templating
+    from . import api, audio, errors, feeds, pages, preferences, security, templating
 
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    preferences.init_app(app)
     app.register_blueprint(api.bp)
     audio.init_app(app)
     app.register_blueprint(feeds.bp)
