@@ -1,0 +1,172 @@
+"""Audio delivery: files with ranges and caching, the player, playlists, feeds and JSON."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from voiceref import create_app
+from voiceref.content import load_site
+from voiceref.speech import build_audio, load_lexicon
+from voiceref.speech.audio import mp3_duration, parse_webvtt
+
+FIXTURES = Path(__file__).parent / "fixtures" / "content"
+SPOKEN = ["clonazepam", "mri", "spasticity"]  # the rest of the corpus stays "not ready"
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+
+
+@pytest.fixture(scope="module")
+def audio_dir(tmp_path_factory):
+    target = tmp_path_factory.mktemp("audio")
+    site = load_site(FIXTURES)
+    articles = [a for a in site.articles if a.slug in SPOKEN]
+    report = build_audio(articles, target, load_lexicon(FIXTURES / "lexicon.yaml"), jobs=2)
+    assert report.ok, report.failed
+    return target
+
+
+@pytest.fixture
+def spoken(content_dir, index_dir, audio_dir):
+    app = create_app(
+        {"TESTING": True, "CONTENT_DIR": content_dir, "INDEX_DIR": index_dir, "AUDIO_DIR": audio_dir}
+    )
+    return app.test_client()
+
+
+def fetch(client, url, **kwargs):
+    with client.get(url, **kwargs) as response:
+        response.data  # read while open, so the file is closed afterwards  # noqa: B018
+        return response
+
+
+pytestmark = pytest.mark.speech
+
+
+def test_mp3_has_type_length_ranges_and_caching(spoken):
+    response = fetch(spoken, "/glossary/mri/audio.mp3")
+    assert response.status_code == 200
+    assert response.mimetype == "audio/mpeg"
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert int(response.headers["Content-Length"]) == len(response.data)
+    assert mp3_duration(response.data)[0] > 3
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    assert response.cache_control.max_age == 300
+    whole = response.data
+    part = fetch(spoken, "/glossary/mri/audio.mp3", headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206
+    assert part.data == whole[1000:2000]
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(whole)}"
+    tail = fetch(spoken, "/glossary/mri/audio.mp3", headers={"Range": "bytes=-100"})
+    assert tail.status_code == 206 and tail.data == whole[-100:]
+    assert fetch(spoken, "/glossary/mri/audio.mp3", headers={"Range": f"bytes={len(whole) + 10}-"}).status_code == 416
+    etag = response.headers["ETag"]
+    assert fetch(spoken, "/glossary/mri/audio.mp3", headers={"If-None-Match": etag}).status_code == 304
+    since = {"If-Modified-Since": response.headers["Last-Modified"]}
+    assert fetch(spoken, "/glossary/mri/audio.mp3", headers=since).status_code == 304
+
+
+def test_links_from_the_page_are_versioned_and_cached_for_a_year(spoken):
+    page = BeautifulSoup(spoken.get("/glossary/mri").data, "html.parser")
+    src = page.find("audio")["src"]
+    assert src.startswith("/glossary/mri/audio.mp3?v=")
+    response = fetch(spoken, src)
+    assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.immutable
+
+
+def test_vtt_chapters_and_timings(spoken):
+    vtt = fetch(spoken, "/glossary/mri/audio.vtt")
+    assert vtt.mimetype == "text/vtt"
+    cues = parse_webvtt(vtt.get_data(as_text=True))
+    assert cues[0].text == "MRI" and cues[0].identifier == "s0"
+    assert parse_webvtt(fetch(spoken, "/glossary/mri/chapters.vtt").get_data(as_text=True))[0].text == "Introduction"
+    timings = fetch(spoken, "/glossary/mri/audio.json").get_json()
+    assert len(timings["sentences"]) == len(cues)
+    assert fetch(spoken, "/glossary/mri/audio.vtt", headers={"Range": "bytes=0-5"}).data == b"WEBVTT"
+
+
+def test_unknown_article_or_missing_audio_is_a_clear_404(spoken):
+    missing = fetch(spoken, "/glossary/myoclonus/audio.mp3")
+    assert missing.status_code == 404
+    assert "spoken version of “Myoclonus” is not ready yet" in missing.get_data(as_text=True)
+    unknown = fetch(spoken, "/glossary/nope/audio.mp3")
+    assert unknown.status_code == 404 and "no article at /glossary/nope" in unknown.get_data(as_text=True)
+    assert fetch(spoken, "/glossary/mri/audio.ogg").status_code == 404
+
+
+def test_article_page_player_works_without_javascript(spoken):
+    soup = BeautifulSoup(spoken.get("/glossary/mri").data, "html.parser")
+    audio = soup.find("audio")
+    assert audio["controls"] == "" and audio["preload"] == "none"
+    download = soup.find("a", download=True)
+    assert download.get_text().startswith("Download MP3 (") and " kB, " in download.get_text()
+    assert download.get_text().endswith(" s)")
+    meta = soup.find(class_="article-meta").get_text(" ", strip=True)
+    assert "min read" in meta and "min listen" in meta
+    assert soup.find("link", href="/static/css/player.css")
+    assert soup.find("script", src="/static/js/player.js")
+    assert not soup.find("script", src=None) and not soup.find(style=True)
+    for button in soup.select(".player-controls button"):
+        assert button["type"] == "button" and button.get_text(strip=True)
+    not_ready = BeautifulSoup(spoken.get("/glossary/myoclonus").data, "html.parser")
+    assert "The spoken version is not ready yet." in not_ready.get_text()
+    assert not_ready.find("audio") is None
+
+
+def test_playlists_list_the_articles_with_audio(spoken):
+    playlist = fetch(spoken, "/glossary/playlist.m3u")
+    assert playlist.mimetype == "audio/x-mpegurl"
+    lines = playlist.get_data(as_text=True).splitlines()
+    assert lines[0] == "#EXTM3U"
+    urls = [line for line in lines if line.startswith("http")]
+    assert urls == [f"http://localhost/glossary/{slug}/audio.mp3" for slug in SPOKEN]
+    letter = fetch(spoken, "/glossary/letter/m/playlist.m3u").get_data(as_text=True)
+    assert "glossary/mri/audio.mp3" in letter and "myoclonus" not in letter
+    found = fetch(spoken, "/search/playlist.m3u?q=spasticity").get_data(as_text=True)
+    assert "glossary/spasticity/audio.mp3" in found
+    assert fetch(spoken, "/glossary/letter/zz/playlist.m3u").status_code == 404
+
+
+def test_list_pages_offer_listen_to_all(spoken):
+    for url, playlist in [
+        ("/glossary/letter/m", "/glossary/letter/m/playlist.m3u"),
+        ("/essays/", "/essays/playlist.m3u"),
+        ("/search?q=spasticity", "/search/playlist.m3u?q=spasticity&page=1"),
+    ]:
+        soup = BeautifulSoup(spoken.get(url).data, "html.parser")
+        section = soup.find(class_="listen-all")
+        assert section is not None, url
+        if url == "/essays/":
+            assert "The spoken versions are not ready yet." in section.get_text()
+            continue
+        assert section.find("a", href=playlist), url
+        assert section.find("button", attrs={"data-action": "play-all"}).has_attr("hidden")
+
+
+def test_podcast_feed_has_enclosures_and_durations(spoken):
+    root = ET.fromstring(fetch(spoken, "/feeds/podcast.xml").data)
+    items = root.findall("channel/item")
+    assert sorted(i.findtext("link") for i in items) == [f"http://localhost/glossary/{s}" for s in SPOKEN]
+    for item in items:
+        enclosure = item.find("enclosure")
+        assert enclosure.get("type") == "audio/mpeg" and int(enclosure.get("length")) > 1000
+        assert enclosure.get("url").endswith("/audio.mp3")
+        assert int(item.findtext(f"{ITUNES}duration")) > 3
+        assert item.findtext("description")
+    section = ET.fromstring(fetch(spoken, "/feeds/glossary.xml").data)
+    assert len(section.findall("channel/item")) == 5
+    assert len(section.findall("channel/item/enclosure")) == 3
+    news = ET.fromstring(fetch(spoken, "/feeds/news.xml").data)
+    assert news.findall("channel/item") and fetch(spoken, "/feeds/nope.xml").status_code == 404
+
+
+def test_api_gives_audio_urls_duration_and_size(spoken):
+    data = spoken.get("/api/articles/glossary/mri").get_json()
+    audio = data["audio"]
+    assert audio["url"] == "/glossary/mri/audio.mp3" and audio["vtt_url"] == "/glossary/mri/audio.vtt"
+    assert audio["duration"] > 3 and audio["size"] > 1000
+    assert spoken.get("/api/articles/glossary/myoclonus").get_json()["audio"] is None
+    hits = spoken.get("/api/search?q=spasticity").get_json()["results"]
+    assert {h["url"]: h["audio_url"] for h in hits}["/glossary/spasticity"] == "/glossary/spasticity/audio.mp3"

@@ -1,0 +1,164 @@
+"""The audio build with the real pyttsx3 + espeak-ng: files, timings, cache, errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import miniaudio
+import pytest
+from click.testing import CliRunner
+
+from voiceref import create_app
+from voiceref.cli import main
+from voiceref.content import load_site
+from voiceref.errors import SpeechError
+from voiceref.speech import build_audio, load_lexicon, speech_script
+from voiceref.speech import synth as synth_module
+from voiceref.speech.audio import SAMPLE_RATE, parse_webvtt
+from voiceref.speech.build import CATALOG, published_files, read_catalog
+
+FIXTURES = Path(__file__).parent / "fixtures" / "content"
+SHORT = ["clonazepam", "mri", "restless-legs-syndrome", "spasticity"]  # a few short articles
+
+
+def short_articles(site):
+    return [a for a in site.articles if a.slug in SHORT]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture corpus's short articles, synthesised once for this module."""
+    audio_dir = tmp_path_factory.mktemp("audio")
+    site = load_site(FIXTURES)
+    lexicon = load_lexicon(FIXTURES / "lexicon.yaml")
+    report = build_audio(short_articles(site), audio_dir, lexicon, jobs=2)
+    assert report.ok, report.failed
+    return audio_dir, site, lexicon, report
+
+
+def rms(samples, start: float, end: float) -> float:
+    chunk = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+    return math.sqrt(sum(s * s for s in chunk) / max(len(chunk), 1))
+
+
+@pytest.mark.speech
+def test_every_article_gets_mp3_cues_chapters_and_timings_that_agree(built):
+    audio_dir, site, lexicon, report = built
+    assert sorted(report.built) == sorted(f"/glossary/{slug}" for slug in SHORT)
+    catalog = read_catalog(audio_dir)
+    for article in short_articles(site):
+        entry = catalog["articles"][f"glossary/{article.slug}"]
+        files = published_files(audio_dir / "glossary" / article.slug, entry["key"])
+        data = files["mp3"].read_bytes()
+        decoded = miniaudio.decode(data, nchannels=1, sample_rate=SAMPLE_RATE)
+        duration = decoded.num_frames / SAMPLE_RATE
+        assert duration == pytest.approx(entry["duration"], abs=0.001)
+        assert len(data) == entry["size"] and 32_000 <= len(data) * 8 / duration <= 48_000
+        script = speech_script(article, lexicon)
+        cues = parse_webvtt(files["vtt"].read_text(encoding="utf-8"))
+        assert [c.identifier for c in cues] == [f"s{i}" for i in range(len(script.sentences))]
+        assert [c.text for c in cues] == [s.source for s in script.sentences]
+        assert all(a.end <= b.start for a, b in zip(cues, cues[1:], strict=False))
+        assert cues[-1].end <= duration
+        samples = decoded.samples
+        for cue in cues:  # the words are where the cues say, the pauses between are quiet
+            assert rms(samples, cue.start + 0.05, cue.end - 0.05) > 500, cue
+        for a, b in zip(cues, cues[1:], strict=False):
+            assert rms(samples, a.end + 0.04, b.start - 0.04) < 150, (a, b)
+        chapters = parse_webvtt(files["chapters"].read_text(encoding="utf-8"))
+        assert [c.text for c in chapters] == [c.title for c in script.chapters]
+        assert chapters[0].start == 0 and chapters[-1].end == pytest.approx(duration, abs=0.001)
+        timings = json.loads(files["timings"].read_text(encoding="utf-8"))
+        assert [s["block"] for s in timings["sentences"]] == [s.block for s in script.sentences]
+
+
+@pytest.mark.speech
+def test_the_audio_lasts_about_as_long_as_the_words_take_at_the_rate(built):
+    audio_dir, site, lexicon, _ = built
+    catalog = read_catalog(audio_dir)
+    for article in short_articles(site):
+        words = speech_script(article, lexicon).words
+        seconds = catalog["articles"][f"glossary/{article.slug}"]["duration"]
+        assert 0.5 < seconds / (words * 60 / 175) < 2.5, article.slug
+
+
+@pytest.mark.speech
+def test_cache_skips_unchanged_and_rebuilds_changed(content_dir, tmp_path):
+    audio_dir = tmp_path / "audio"
+    lexicon = load_lexicon(content_dir / "lexicon.yaml")
+    articles = [a for a in short_articles(load_site(content_dir)) if a.slug in ("mri", "spasticity")]
+    first = build_audio(articles, audio_dir, lexicon, jobs=1)
+    assert len(first.built) == 2
+    stamps = {p: p.stat().st_mtime_ns for p in audio_dir.rglob("*.mp3")}
+    again = build_audio(articles, audio_dir, lexicon, jobs=1)
+    assert again.built == [] and len(again.reused) == 2
+    assert {p: p.stat().st_mtime_ns for p in audio_dir.rglob("*.mp3")} == stamps
+    source = content_dir / "glossary" / "mri.md"
+    source.write_text(source.read_text().replace("takes detailed pictures", "takes detailed pictures of the brain"))
+    changed = [a for a in short_articles(load_site(content_dir)) if a.slug in ("mri", "spasticity")]
+    third = build_audio(changed, audio_dir, lexicon, jobs=1)
+    assert third.built == ["/glossary/mri"] and third.reused == ["/glossary/spasticity"]
+    assert len(list((audio_dir / "glossary" / "mri").glob("*.mp3"))) == 2  # the previous one is kept once
+    build_audio(changed, audio_dir, lexicon, jobs=1)
+    assert len(list((audio_dir / "glossary" / "mri").glob("*.mp3"))) == 1
+    assert not list(audio_dir.rglob(".tmp-*"))
+
+
+@pytest.mark.speech
+def test_a_new_lexicon_entry_rebuilds_only_the_articles_that_use_the_word(built, tmp_path):
+    audio_dir, site, lexicon, _ = built
+    copy = tmp_path / "audio"
+    shutil.copytree(audio_dir, copy)
+    changed = type(lexicon)(lexicon.abbreviations, lexicon.pronunciations | {"spasticity": "spa STISS it ee"})
+    report = build_audio(short_articles(site), copy, changed, jobs=2)
+    users = sorted(f"/glossary/{a.slug}" for a in short_articles(site) if "spasticity" in (a.title + a.text).lower())
+    assert sorted(report.built) == users and len(report.reused) == len(SHORT) - len(users)
+
+
+@pytest.mark.speech
+def test_a_failure_names_the_article_and_publishes_nothing_for_it(tmp_path):
+    site = load_site(FIXTURES)
+    article = next(a for a in site.articles if a.slug == "mri")
+    report = build_audio([article], tmp_path / "audio", load_lexicon(FIXTURES / "lexicon.yaml"), voice="no-such-voice")
+    assert not report.ok
+    assert "/glossary/mri" in report.failed[0] and "mri.md" in report.failed[0]
+    assert "Unknown voice 'no-such-voice'" in report.failed[0]
+    assert read_catalog(tmp_path / "audio")["articles"] == {}
+
+
+def test_a_missing_engine_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(synth_module, "ESPEAK_LIBRARY", "espeak-ng-not-installed")
+    with pytest.raises(SpeechError, match="apt-get install espeak-ng libespeak-ng1"):
+        build_audio([], tmp_path / "audio", load_lexicon(FIXTURES / "lexicon.yaml"))
+    assert not (tmp_path / "audio" / CATALOG).exists()
+
+
+def test_build_without_an_engine_exits_non_zero_but_the_pages_still_serve(monkeypatch, content_dir, tmp_path):
+    monkeypatch.setattr(synth_module, "ESPEAK_LIBRARY", "espeak-ng-not-installed")
+    index, audio_dir = tmp_path / "index", tmp_path / "audio"
+    args = ["build", "--content", str(content_dir), "--index", str(index), "--audio", str(audio_dir)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "sudo apt-get install espeak-ng libespeak-ng1" in result.output
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "INDEX_DIR": index, "AUDIO_DIR": audio_dir})
+    client = app.test_client()
+    page = client.get("/glossary/myoclonus")
+    assert page.status_code == 200 and "The spoken version is not ready yet." in page.get_data(as_text=True)
+    assert client.get("/search?q=myoclonus").status_code == 200
+
+
+@pytest.mark.speech
+def test_cli_builds_index_and_audio_for_the_fixture_corpus(content_dir, tmp_path):
+    index, audio_dir = tmp_path / "index", tmp_path / "audio"
+    args = ["build", "--content", str(content_dir), "--index", str(index), "--audio", str(audio_dir), "--jobs", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Audio: 10 made" in result.output
+    assert len(read_catalog(audio_dir)["articles"]) == 10
+    again = CliRunner().invoke(main, [*args, "--jobs", "1"])
+    assert "Audio: 0 made" in again.output and "10 unchanged" in again.output
+    skipped = CliRunner().invoke(main, [*args[:5], "--no-audio"])
+    assert skipped.exit_code == 0 and "Audio:" not in skipped.output
