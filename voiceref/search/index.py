@@ -65,7 +65,8 @@ def build_index(
     target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=builds))
     try:
         ix = whoosh_index.create_in(target, make_schema())
-        writer = ix.writer(limitmb=256, procs=1)
+        # Two processes on two cores; each leaves its own segment rather than merging.
+        writer = ix.writer(limitmb=256, procs=2, multisegment=True)
         with writer:  # commits on success, cancels on error
             for article in articles:
                 writer.add_document(**document(article))
