@@ -120,3 +120,11 @@ def test_crash_mid_build_keeps_the_old_index_live(site, index_dir, monkeypatch):
     assert SearchService(index_dir).get().doc_count() == len(site)
     # The half-built folder was removed, leaving only the live build.
     assert [p for p in (index_dir / "builds").iterdir()] == [before]
+
+
+def test_snippets_keep_headings_apart_from_the_text():
+    from voiceref.search.index import run_on
+
+    assert run_on("What it is\nMyoclonus is a jerk.\n\nHow it relates to MS") == (
+        "What it is. Myoclonus is a jerk. How it relates to MS."
+    )

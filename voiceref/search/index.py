@@ -41,6 +41,15 @@ def make_schema() -> Schema:
     )
 
 
+def run_on(text: str) -> str:
+    """Join lines into running text, closing headings and list items with a full stop.
+
+    Snippets are cut from this text, so "What it is Fatigue in MS" reads as two sentences.
+    """
+    lines = (line.strip() for line in text.splitlines())
+    return " ".join(line if line[-1] in ".?!:;…" else line + "." for line in lines if line)
+
+
 def document(article: Article) -> dict[str, str]:
     """Return the Whoosh fields for one article."""
     aliases = "\n".join(article.aliases)
@@ -51,7 +60,7 @@ def document(article: Article) -> dict[str, str]:
         "title": article.title,
         "aliases": aliases,
         "summary": article.summary,
-        "body": article.text,
+        "body": run_on(article.text),
         "words": "\n".join((article.title, aliases, article.summary, article.text)),
     }
 
