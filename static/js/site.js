@@ -7,6 +7,7 @@
  *    submits the search as usual.
  * 2. The "/" shortcut moves focus to the search box, unless the reader turned single-key
  *    shortcuts off (data-shortcuts="off" on <html>) or is typing in a field.
+ * 3. Links within the page ("On this page") move focus to the section they point to.
  */
 "use strict";
 
@@ -64,6 +65,8 @@
     form.appendChild(this.status);
     form.appendChild(this.help);
 
+    // ARIA in HTML allows the combobox role on a text input, not on a search input.
+    input.type = "text";
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -243,7 +246,7 @@
   };
 
   function searchBoxToFocus() {
-    return document.querySelector("main input[type='search']") || document.querySelector("input[type='search']");
+    return document.querySelector("main .search-form input[name='q']") || document.querySelector(".search-form input[name='q']");
   }
 
   function onShortcut(event) {
@@ -256,6 +259,20 @@
     box.select();
   }
 
+  /* Activating a link to a part of the same page moves keyboard focus there too, so the
+     next Tab continues from the section and focus never falls back to the page itself. */
+  function focusLinkTarget(event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    if (!link || event.defaultPrevented || event.button > 0) { return; }
+    var id = decodeURIComponent(link.getAttribute("href").slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (!target) { return; }
+    if (!target.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    window.setTimeout(function () { target.focus({ preventScroll: true }); }, 0);
+  }
+
   function init() {
     if (window.fetch) {
       Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), function (input) {
@@ -263,6 +280,7 @@
       });
     }
     document.addEventListener("keydown", onShortcut);
+    document.addEventListener("click", focusLinkTarget);
   }
 
   if (document.readyState === "loading") {
