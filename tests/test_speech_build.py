@@ -15,6 +15,7 @@ from voiceref import create_app
 from voiceref.cli import main
 from voiceref.content import load_site
 from voiceref.errors import SpeechError
+from voiceref.speech import build as build_module
 from voiceref.speech import build_audio, load_lexicon, speech_script
 from voiceref.speech import synth as synth_module
 from voiceref.speech.audio import SAMPLE_RATE, parse_webvtt
@@ -93,7 +94,12 @@ def test_cache_skips_unchanged_and_rebuilds_changed(content_dir, tmp_path):
     first = build_audio(articles, audio_dir, lexicon, jobs=1)
     assert len(first.built) == 2
     stamps = {p: p.stat().st_mtime_ns for p in audio_dir.rglob("*.mp3")}
-    again = build_audio(articles, audio_dir, lexicon, jobs=1)
+    def no_scripts(*args):
+        raise AssertionError("an unchanged article's script should not be made again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "speech_script", no_scripts)
+        again = build_audio(articles, audio_dir, lexicon, jobs=1)
     assert again.built == [] and len(again.reused) == 2
     assert {p: p.stat().st_mtime_ns for p in audio_dir.rglob("*.mp3")} == stamps
     source = content_dir / "glossary" / "mri.md"

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..content import Article
@@ -41,6 +42,25 @@ def cache_key(script_digest: str, voice: str, rate: int, engine_version: str) ->
     """Return the hash that names an article's audio files."""
     data = json.dumps([script_digest, voice, rate, engine_version, FORMAT])
     return hashlib.sha256(data.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _script_code() -> str:
+    """Return a hash of the code that turns a page into a speech script."""
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("normalise.py", "script.py"))
+    return hashlib.sha256(code).hexdigest()
+
+
+def source_key(article: Article, lexicon: Lexicon, voice: str, rate: int, engine_version: str) -> str:
+    """Return a hash of everything a speech script is made from, plus how it is spoken.
+
+    When it matches the catalog's, the article's audio is reused without even making its
+    script again; otherwise the script's own cache key decides.
+    """
+    data = [article.title, article.summary, article.html, lexicon.digest(), _script_code()]
+    data += [voice, rate, engine_version, FORMAT]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
 def article_folder(audio_dir: Path, section: str, slug: str) -> Path:
@@ -169,13 +189,19 @@ def build_audio(
     entries: dict[str, dict] = {}
     todo: list[AudioJob] = []
     workdir = Path(tempfile.mkdtemp(prefix="voiceref-speech-"))
+    sources: dict[str, str] = {}
     for article in articles:
-        script = speech_script(article, lexicon)
-        key = cache_key(script.digest(), voice, rate, engine.version)
+        name = f"{article.section}/{article.slug}"
         folder = article_folder(audio_dir, article.section, article.slug)
-        timings = read_timings(folder, key)
+        sources[name] = source_key(article, lexicon, voice, rate, engine.version)
+        known = previous.get("articles", {}).get(name, {})
+        timings = read_timings(folder, known["key"]) if known.get("source") == sources[name] else None
+        if timings is None:  # something changed: does the script itself differ?
+            script = speech_script(article, lexicon)
+            key = cache_key(script.digest(), voice, rate, engine.version)
+            timings = read_timings(folder, key)
         if timings is not None:
-            entries[f"{article.section}/{article.slug}"] = _entry(timings, key)
+            entries[name] = _entry(timings, timings["cache_key"], sources[name])
             report.reused.append(article.url)
             if progress:
                 progress(1, 0.0)
@@ -188,7 +214,8 @@ def build_audio(
             try:
                 verify(rendered, job.name)
                 publish(rendered, job.folder)
-                entries[name] = _entry(read_timings(job.folder, job.cache_key) or {}, job.cache_key)
+                timings = read_timings(job.folder, job.cache_key) or {}
+                entries[name] = _entry(timings, job.cache_key, sources[name])
                 report.built.append(f"/{name}")
                 report.seconds_made += rendered.duration
             except (SpeechError, OSError) as exc:
@@ -209,9 +236,10 @@ def build_audio(
     return report
 
 
-def _entry(timings: dict, key: str) -> dict:
+def _entry(timings: dict, key: str, source: str) -> dict:
     return {
         "key": key,
+        "source": source,
         "title": timings.get("title", ""),
         "duration": timings.get("duration", 0.0),
         "size": timings.get("size", 0),

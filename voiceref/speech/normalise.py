@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -149,6 +150,13 @@ def strip_markup(text: str) -> str:
     return re.sub(r"(?<!\w)[<>](?!\s?\d)", " ", text)
 
 
+@lru_cache(maxsize=16)
+def abbreviation_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Return the regex that finds any of `words` whole and case-sensitively (plurals too)."""
+    alternation = "|".join(re.escape(k) for k in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])({alternation})(s?)(?![\w])")
+
+
 def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
     """Replace whole-word abbreviations (case-sensitive) with their spoken form.
 
@@ -157,9 +165,6 @@ def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
     """
     if not abbreviations:
         return text
-    keys = sorted(abbreviations, key=len, reverse=True)
-    alternation = "|".join(re.escape(k) for k in keys)
-    pattern = re.compile(rf"(?<![\w.])({alternation})(s?)(?![\w])")
 
     def replace(match: re.Match[str]) -> str:
         spoken = abbreviations[match.group(1)]
@@ -167,7 +172,7 @@ def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
             return spoken + ("'s" if re.search(r"(?:^|\s)[A-Z]$", spoken) else "s")
         return spoken
 
-    return pattern.sub(replace, text)
+    return abbreviation_pattern(tuple(abbreviations)).sub(replace, text)
 
 
 def speak_dates(text: str) -> str:
@@ -251,10 +256,14 @@ def speak_currency(text: str) -> str:
     return re.sub(rf"([$£€])\s?({_NUMBER})(?: (million|billion|thousand))?", replace, text)
 
 
+_UNIT_PATTERN = re.compile(
+    rf"({_NUMBER})\s?({'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})"
+    rf"(?:/({'|'.join(re.escape(p) for p in sorted(PER, key=len, reverse=True))}))?(?![\w°])"
+)
+
+
 def speak_units(text: str) -> str:
     """Say units after numbers: 5 mg → 5 milligrams, 20 mg/day → 20 milligrams a day."""
-    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-    per = "|".join(re.escape(p) for p in sorted(PER, key=len, reverse=True))
 
     def replace(match: re.Match[str]) -> str:
         amount, unit, rate = match.group(1), match.group(2), match.group(3)
@@ -262,7 +271,7 @@ def speak_units(text: str) -> str:
         spoken = f"{amount} {singular if amount == '1' else plural}"
         return spoken + (f" {PER[rate]}" if rate else "")
 
-    return re.sub(rf"({_NUMBER})\s?({units})(?:/({per}))?(?![\w°])", replace, text)
+    return _UNIT_PATTERN.sub(replace, text)
 
 
 def speak_ordinals(text: str) -> str:
@@ -297,13 +306,19 @@ def respell(spoken: str) -> str:
     return "-".join(part.lower() for part in re.split(r"[\s-]+", spoken.strip()) if part)
 
 
+@lru_cache(maxsize=16)
+def pronunciation_rule(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """Return the regex that finds the lexicon's words (any case, plurals too), and their respellings."""
+    lookup = {word.casefold(): respell(spoken) for word, spoken in entries}
+    alternation = "|".join(re.escape(w) for w in sorted((w for w, _ in entries), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternation})('s|s)?(?![\w-])", re.IGNORECASE), lookup
+
+
 def apply_pronunciations(text: str, pronunciations: Mapping[str, str]) -> str:
     """Replace whole words (any case, also plurals in -s) with their respelling."""
     if not pronunciations:
         return text
-    lookup = {word.casefold(): respell(spoken) for word, spoken in pronunciations.items()}
-    alternation = "|".join(re.escape(w) for w in sorted(pronunciations, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])({alternation})('s|s)?(?![\w-])", re.IGNORECASE)
+    pattern, lookup = pronunciation_rule(tuple(pronunciations.items()))
     return pattern.sub(lambda m: lookup[m.group(1).casefold()] + (m.group(2) or ""), text)
 
 

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..content import Article
 from .lexicon import Lexicon
-from .normalise import COMMON_ABBREVIATIONS, normalise
+from .normalise import COMMON_ABBREVIATIONS, abbreviation_pattern, normalise, pronunciation_rule
 
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 TITLE_ID, SUMMARY_ID, IN_SHORT_ID = "article-title", "summary", "in-short"
@@ -232,15 +232,13 @@ def lexicon_used(article: Article, lexicon: Lexicon) -> tuple[str, ...]:
     """Return the lexicon entries this article's text uses, as 'kind:word=spoken' strings."""
     text = " ".join([article.title, article.summary, article.text])
     used = []
-    for word, spoken in sorted(lexicon.abbreviations.items()):
-        if word not in COMMON_ABBREVIATIONS and re.search(
-            rf"(?<![\w.]){re.escape(word)}s?(?!\w)", text
-        ):
-            used.append(f"abbreviation:{word}={spoken}")
-    folded = text.casefold()
-    for word, spoken in sorted(lexicon.pronunciations.items()):
-        if re.search(rf"(?<![\w-]){re.escape(word.casefold())}(?:'s|s)?(?![\w-])", folded):
-            used.append(f"pronunciation:{word}={spoken}")
+    if lexicon.abbreviations:
+        found = {m.group(1) for m in abbreviation_pattern(tuple(lexicon.abbreviations)).finditer(text)}
+        used += [f"abbreviation:{w}={lexicon.abbreviations[w]}" for w in sorted(found - set(COMMON_ABBREVIATIONS))]
+    if lexicon.pronunciations:
+        pattern, _ = pronunciation_rule(tuple(lexicon.pronunciations.items()))
+        found = {m.group(1).casefold() for m in pattern.finditer(text)}
+        used += [f"pronunciation:{w}={s}" for w, s in sorted(lexicon.pronunciations.items()) if w.casefold() in found]
     return tuple(used)
 
 

@@ -4,7 +4,9 @@ pyttsx3 2.99's espeak driver has known quirks (see nateshmbhat/pyttsx3 #170, #21
 and #348): synthesis runs on espeak's own thread and `runAndWait()` can return before
 `save_to_file` has written the file; espeak can be initialised only once per process; the
 driver prints "Audio saved to …" on stdout; several queued `save_to_file` calls can end
-up in one file; and its callback holds only a weak reference to the engine. So a
+up in one file; its callback holds only a weak reference to the engine; and runAndWait()
+starts by cancelling anything espeak still reports as playing, which now and then is the
+utterance it is about to make. So a
 `SpeechEngine` lives in its own worker process, keeps a strong reference to the engine,
 queues one sentence at a time, waits for the WAV to be complete, checks its length
 against the text, and retries before giving up with an error that names the article.
@@ -33,7 +35,7 @@ PYTTSX3_VERSION = "2.99"
 INSTALL_ESPEAK = "sudo apt-get install espeak-ng libespeak-ng1"
 INSTALL_PYTTSX3 = f".venv/bin/pip install pyttsx3=={PYTTSX3_VERSION}"
 RETRIES = 3
-WAIT_SECONDS = 10.0  # for a sentence's file to be complete after runAndWait()
+WAIT_SECONDS = 5.0  # for a sentence's file to be complete after runAndWait()
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,11 @@ class SpeechEngine:
                 )
             self._engine.setProperty("voice", voice)
         self._engine.setProperty("rate", rate)
+        self._engine.connect("finished-utterance", self._on_finished)
+        from pyttsx3.drivers import _espeak  # the driver's own binding of libespeak-ng
+
+        self._is_playing = _espeak.IsPlaying
+        self._cancelled = False
         self.voice, self.rate = voice, rate
         self.workdir = workdir
         self._count = 0
@@ -132,14 +139,33 @@ class SpeechEngine:
     def _attempt(self, text: str) -> Path:
         self._count += 1
         path = self.workdir / f"sentence-{os.getpid()}-{self._count}.wav"
+        self._wait_until_idle()
+        self._cancelled = False
         self._engine.save_to_file(text, str(path))
         self._engine.runAndWait()
         deadline = time.monotonic() + WAIT_SECONDS
         while not wav_is_complete(path):  # runAndWait() may return before the file is written
+            if self._cancelled:
+                raise SpeechError("the driver cancelled the utterance")
             if time.monotonic() > deadline:
                 raise SpeechError(f"no complete audio file after {WAIT_SECONDS:.0f} s")
-            time.sleep(0.005)
+            time.sleep(0.002)
         return path
+
+    def _on_finished(self, name: str | None = None, completed: bool = True) -> None:
+        if not completed:
+            self._cancelled = True
+
+    def _wait_until_idle(self) -> None:
+        """Wait (briefly) until espeak has wound down the previous utterance.
+
+        runAndWait() begins by "stopping" the driver, which cancels whatever espeak still
+        reports as playing: if the last utterance's thread has not quite finished, the new
+        utterance is cancelled and no file is written. Waiting for idle avoids that.
+        """
+        deadline = time.monotonic() + 1.0
+        while self._is_playing() and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def synthesize(self, text: str):
         """Return the trimmed samples of `text` spoken, retrying a missing or odd result."""
@@ -157,7 +183,7 @@ class SpeechEngine:
             finally:
                 if path is not None:
                     path.unlink(missing_ok=True)
-            log.warning("retrying sentence (attempt %d of %d): %s", attempt, RETRIES, problem)
+            log.warning("retrying %r (attempt %d of %d): %s", text[:80], attempt, RETRIES, problem)
         raise SpeechError(f"could not synthesise {text[:60]!r}: {problem}")
 
 
