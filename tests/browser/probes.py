@@ -43,7 +43,18 @@ class AXNode:
 
 
 def _full_tree(cdp) -> list[dict]:
-    return [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n.get("ignored")]
+    """Every node that is not ignored, in document (depth-first) order."""
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+    roots = [n for n in nodes if not n.get("parentId") or n["parentId"] not in by_id]
+    ordered: list[dict] = []
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        if not node.get("ignored"):
+            ordered.append(node)
+        stack.extend(by_id[c] for c in reversed(node.get("childIds", [])) if c in by_id)
+    return ordered
 
 
 def accessibility_tree(page) -> list[AXNode]:
