@@ -13,94 +13,36 @@ from functools import lru_cache
 
 from num2words import num2words
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 _MONTH = "|".join(MONTHS) + "|" + "|".join(m[:3] for m in MONTHS) + "|Sept"
-_MONTH_NUMBER = (
-    {m.casefold(): i for i, m in enumerate(MONTHS, 1)}
-    | {m[:3].casefold(): i for i, m in enumerate(MONTHS, 1)}
-    | {"sept": 9}
-)
+_MONTH_NUMBER = {m.casefold(): i for i, m in enumerate(MONTHS, 1)} | {
+    m[:3].casefold(): i for i, m in enumerate(MONTHS, 1)
+} | {"sept": 9}
 
 # Abbreviations every article may use; the lexicon can override any of them.
 COMMON_ABBREVIATIONS = {
-    "e.g.": "for example",
-    "i.e.": "that is",
-    "etc.": "et cetera",
-    "vs.": "versus",
-    "vs": "versus",
-    "approx.": "approximately",
-    "Dr": "Doctor",
-    "Dr.": "Doctor",
-    "Prof.": "Professor",
-    "No.": "number",
+    "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
+    "approx.": "approximately", "Dr": "Doctor", "Dr.": "Doctor", "Prof.": "Professor", "No.": "number",
 }
 
 # Units after a number: (singular, plural). Matched case-sensitively, so "mg" is not "Mg".
 UNITS = {
-    "mg": ("milligram", "milligrams"),
-    "mcg": ("microgram", "micrograms"),
-    "µg": ("microgram", "micrograms"),
-    "g": ("gram", "grams"),
-    "kg": ("kilogram", "kilograms"),
-    "ml": ("millilitre", "millilitres"),
-    "mL": ("millilitre", "millilitres"),
-    "l": ("litre", "litres"),
-    "L": ("litre", "litres"),
-    "mm": ("millimetre", "millimetres"),
-    "cm": ("centimetre", "centimetres"),
-    "m": ("metre", "metres"),
-    "km": ("kilometre", "kilometres"),
-    "mmHg": ("millimetre of mercury", "millimetres of mercury"),
-    "°C": ("degree Celsius", "degrees Celsius"),
-    "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
-    "h": ("hour", "hours"),
-    "hr": ("hour", "hours"),
-    "hrs": ("hours", "hours"),
-    "min": ("minute", "minutes"),
-    "mins": ("minutes", "minutes"),
-    "sec": ("second", "seconds"),
-    "ms": ("millisecond", "milliseconds"),
-    "Hz": ("hertz", "hertz"),
-    "T": ("tesla", "tesla"),
+    "mg": ("milligram", "milligrams"), "mcg": ("microgram", "micrograms"), "µg": ("microgram", "micrograms"),
+    "g": ("gram", "grams"), "kg": ("kilogram", "kilograms"), "ml": ("millilitre", "millilitres"),
+    "mL": ("millilitre", "millilitres"), "l": ("litre", "litres"), "L": ("litre", "litres"),
+    "mm": ("millimetre", "millimetres"), "cm": ("centimetre", "centimetres"), "m": ("metre", "metres"),
+    "km": ("kilometre", "kilometres"), "mmHg": ("millimetre of mercury", "millimetres of mercury"),
+    "°C": ("degree Celsius", "degrees Celsius"), "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "h": ("hour", "hours"), "hr": ("hour", "hours"), "hrs": ("hours", "hours"), "min": ("minute", "minutes"),
+    "mins": ("minutes", "minutes"), "sec": ("second", "seconds"), "ms": ("millisecond", "milliseconds"),
+    "Hz": ("hertz", "hertz"), "T": ("tesla", "tesla"),
 }
-PER = {
-    "day": "a day",
-    "d": "a day",
-    "week": "a week",
-    "wk": "a week",
-    "month": "a month",
-    "year": "a year",
-    "h": "an hour",
-    "hr": "an hour",
-    "kg": "per kilogram",
-    "min": "a minute",
-}
+PER = {"day": "a day", "d": "a day", "week": "a week", "wk": "a week", "month": "a month", "year": "a year",
+       "h": "an hour", "hr": "an hour", "kg": "per kilogram", "min": "a minute"}
 CURRENCIES = {"$": ("dollar", "dollars"), "£": ("pound", "pounds"), "€": ("euro", "euros")}
-SYMBOLS = {
-    "&": " and ",
-    "+": " plus ",
-    "=": " equals ",
-    "×": " times ",
-    "~": " about ",
-    "≈": " about ",
-    "<": " less than ",
-    ">": " more than ",
-    "≤": " at most ",
-    "≥": " at least ",
-}
+SYMBOLS = {"&": " and ", "+": " plus ", "=": " equals ", "×": " times ", "~": " about ", "≈": " about ",
+           "<": " less than ", ">": " more than ", "≤": " at most ", "≥": " at least "}
 
 YEAR_CUES = (
     "in|since|from|by|until|till|before|after|during|of|year|around|early|late|mid|to|and|the"
