@@ -168,3 +168,27 @@ def test_cli_builds_index_and_audio_for_the_fixture_corpus(content_dir, tmp_path
     assert "Audio: 0 made" in again.output and "10 unchanged" in again.output
     skipped = CliRunner().invoke(main, [*args[:5], "--no-audio"])
     assert skipped.exit_code == 0 and "Audio:" not in skipped.output
+
+
+def test_verify_refuses_a_rendering_whose_files_disagree(tmp_path):
+    from array import array
+
+    from voiceref.speech.audio import Cue, encode_mp3, mp3_duration, webvtt
+    from voiceref.speech.build import verify
+    from voiceref.speech.render import Rendered
+
+    pcm = array("h", [1000, -1000] * (SAMPLE_RATE // 2))  # one second of sound
+    mp3 = encode_mp3(pcm)
+    files = {kind: tmp_path / f"x.{kind}" for kind in ("mp3", "vtt", "chapters", "timings")}
+    files["mp3"].write_bytes(mp3)
+    cues = [Cue(0.05, 0.5, "One.", "s0"), Cue(0.6, 1.0, "Two.", "s1")]
+    files["vtt"].write_text(webvtt(cues))
+    files["chapters"].write_text(webvtt([Cue(0, 1.0, "Introduction", "c0")]))
+    files["timings"].write_text(json.dumps({"sentences": [{}, {}]}))
+    duration = mp3_duration(mp3)[0]
+    verify(Rendered("k", files, duration, 1.0, len(mp3), 2), "/glossary/x")
+    with pytest.raises(SpeechError, match="2 cues for 3 sentences"):
+        verify(Rendered("k", files, duration, 1.0, len(mp3), 3), "/glossary/x")
+    files["mp3"].write_bytes(mp3[:-50])
+    with pytest.raises(SpeechError, match="/glossary/x failed its checks: the last frame is cut short"):
+        verify(Rendered("k", files, duration, 1.0, len(mp3), 2), "/glossary/x")
