@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -23,6 +25,10 @@ CHOSEN = Preferences(
 
 
 # --- pure functions --------------------------------------------------------------------
+
+def test_fields_and_preferences_name_the_same_settings():
+    assert [f.name for f in fields(Preferences)] == [f.name for f in FIELDS]
+
 
 def test_every_field_offers_its_default_first_and_five_text_sizes_up_to_200():
     sizes = [int(v) for v in next(f for f in FIELDS if f.name == "size").values]
@@ -195,6 +201,11 @@ def test_a_post_from_another_site_is_refused(client):
     )
     assert response.status_code == 403
     assert client.get_cookie(COOKIE) is None
+
+
+def test_a_post_from_an_opaque_origin_is_refused(client):
+    response = client.post("/preferences", data={"theme": "dark"}, headers={"Origin": "null"})
+    assert response.status_code == 403
 
 
 def test_a_post_from_this_site_is_accepted(client):

@@ -9,7 +9,7 @@ and nothing depends on JavaScript.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, g, redirect, render_template, request, url_for
@@ -144,8 +144,6 @@ class Preferences:
 
 
 DEFAULT = Preferences()
-assert {f.name for f in fields(Preferences)} == set(BY_NAME), "FIELDS and Preferences differ"
-assert all(getattr(DEFAULT, f.name) == f.default for f in FIELDS), "defaults differ"
 
 
 def valid_value(name: str, value: object) -> bool:
@@ -209,19 +207,24 @@ def inject_reader() -> dict[str, object]:
 
 
 def same_origin() -> bool:
-    """Say whether a form post came from this site (browsers send Origin on POST)."""
+    """Say whether a form post came from this site.
+
+    Browsers send Origin with every POST; a request without one (curl, an old browser)
+    is let through, an opaque "null" origin is not.
+    """
     origin = request.headers.get("Origin")
-    if origin is None or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.host
+    if origin is None:
+        return True
+    return origin != "null" and urlsplit(origin).netloc == request.host
 
 
 @bp.get("/preferences")
 def show():
+    saved = request.args.get("saved")
     return render_template(
         "preferences.html",
         fields=FIELDS,
-        saved=request.args.get("saved") in {"1", "reset"} and request.args["saved"],
+        saved=saved if saved in {"1", "reset"} else None,
         crumbs=[("Home", url_for("pages.home")), ("Preferences", url_for("preferences.show"))],
     )
 
