@@ -23,7 +23,8 @@ import pytest
 from voiceref.web.preferences import COOKIE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "content"
-VENV_BIN = Path(sys.executable).parent
+# The `voiceref` command beside this interpreter (the venv's), else the one on PATH.
+VOICEREF = shutil.which("voiceref", path=str(Path(sys.executable).parent)) or shutil.which("voiceref")
 CHROMIUM = os.environ.get("VOICEREF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root
@@ -48,26 +49,20 @@ class Corpus:
     content: Path
     index: Path
     audio: Path
-    has_audio: bool
 
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory) -> Corpus:
-    """The fixture corpus, built with `voiceref build` (index and, where supported, audio)."""
+    """The fixture corpus, built with `voiceref build`: the index and real spoken audio."""
+    assert VOICEREF, "the voiceref command is not installed: run scripts/install"
     root = tmp_path_factory.mktemp("browser-site")
-    content = root / "content"
-    shutil.copytree(FIXTURES, content)
-    command = [str(VENV_BIN / "voiceref"), "build", "--content", str(content),
-               "--index", str(root / "index")]
-    help_text = subprocess.run(
-        [str(VENV_BIN / "voiceref"), "build", "--help"], capture_output=True, text=True, check=True
-    ).stdout
-    has_audio = "--audio" in help_text
-    if has_audio:
-        command += ["--audio", str(root / "audio"), "--jobs", "2"]
-    built = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, f"voiceref build failed:\n{built.stdout}\n{built.stderr}"
-    return Corpus(content, root / "index", root / "audio", has_audio)
+    built = Corpus(root / "content", root / "index", root / "audio")
+    shutil.copytree(FIXTURES, built.content)
+    command = [VOICEREF, "build", "--content", str(built.content), "--index", str(built.index),
+               "--audio", str(built.audio), "--jobs", "2"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"voiceref build failed:\n{done.stdout}\n{done.stderr}"
+    return built
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +79,7 @@ def base_url(corpus: Corpus, tmp_path_factory) -> Iterator[str]:
     log_path = tmp_path_factory.mktemp("server") / "serve.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
-            [str(VENV_BIN / "voiceref"), "serve", "--port", str(port), "--workers", "2"],
+            [VOICEREF, "serve", "--port", str(port), "--workers", "2"],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"

@@ -21,6 +21,8 @@ def test_every_page_works_without_javascript(browsing):
     page.goto("/glossary/myoclonus")
     audio = page.locator("audio")
     assert audio.get_attribute("controls") is not None
+    mp3 = page.request.get(audio.get_attribute("src"))
+    assert mp3.status == 200 and mp3.headers["content-type"] == "audio/mpeg"
     assert page.locator(".player-controls").is_hidden()  # the scripted buttons need scripts
     assert page.locator("a[download]").is_visible()
 
