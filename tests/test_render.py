@@ -78,3 +78,9 @@ def test_slugify():
     assert slugify("How it relates to MS") == "how-it-relates-to-ms"
     assert slugify("Uhthoff’s phenomenon") == "uhthoffs-phenomenon"
     assert slugify("???") == "section"
+
+
+def test_longer_term_wins_over_the_abbreviation_it_starts_with():
+    terms = [*TERMS, Term("MS nurse", "ms-nurse", "/glossary/ms-nurse")]
+    out = render_body("Ask your MS nurse about MS.", Linker(terms))
+    assert links(out.html) == [("MS nurse", "/glossary/ms-nurse"), ("MS", "/glossary/multiple-sclerosis")]

@@ -17,6 +17,8 @@ from .model import SECTIONS, Article, Site, Source
 from .render import Linker, Term, render_body
 
 FIELDS = {"title", "section", "summary", "aliases", "related", "sources", "reviewed", "date"}
+# libyaml's loader when PyYAML was built with it: parsing front matter is most of a load.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -60,8 +62,8 @@ class _FileReader:
 
     def _parse_yaml(self, fm_text: str) -> dict[str, Any] | None:
         try:
-            node = yaml.compose(fm_text, Loader=yaml.SafeLoader)
-            meta = yaml.safe_load(fm_text)
+            node = yaml.compose(fm_text, Loader=YAML_LOADER)
+            meta = yaml.load(fm_text, Loader=YAML_LOADER)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1

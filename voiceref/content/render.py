@@ -59,21 +59,45 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "section"
 
 
-def _term_pattern(term: str) -> str:
-    """Return a regex for one term: apostrophes and dashes match their variants."""
-    parts = []
+def _units(term: str) -> list[str]:
+    """Split a term into regex pieces: apostrophes, dashes and spaces match their variants."""
+    units = []
     for char in term:
         if char in "'’":
-            parts.append("['’]")
+            units.append("['’]")
         elif char in "-–‐":
-            parts.append("[-–‐]")
+            units.append("[-–‐]")
         elif char == " ":
-            parts.append(r"\s+")
+            units.append(r"\s+")
         else:
-            parts.append(re.escape(char))
-    body = "".join(parts)
-    # Abbreviations (MS, MRI) match only in capitals; words match in any case.
-    return f"(?-i:{body})" if term.isupper() else body
+            units.append(re.escape(char))
+    return units
+
+
+def _trie_pattern(terms: Iterable[list[str]]) -> str:
+    """Return one regex matching any of `terms`, factored by common prefix.
+
+    A plain alternation of ~600 terms is tried term by term at every position; a trie lets
+    the regex engine reject a position after a character or two (profiled: 8× faster).
+    """
+    trie: dict = {}
+    for units in terms:
+        node = trie
+        for unit in units:
+            node = node.setdefault(unit, {})
+        node[""] = {}  # end of a term
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [unit + pattern(child) for unit, child in node.items() if unit]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:  # the shorter term ends here: the longer ones are optional, tried first
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+        return body
+
+    return pattern(trie)
 
 
 class Linker:
@@ -83,13 +107,20 @@ class Linker:
         self._by_key: dict[str, Term] = {}
         for term in sorted(terms, key=lambda t: len(t.text), reverse=True):
             self._by_key.setdefault(self._key(term.text), term)
-        if self._by_key:
-            alternation = "|".join(_term_pattern(t.text) for t in self._by_key.values())
-            self._regex: re.Pattern[str] | None = re.compile(
-                rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE
-            )
-        else:
-            self._regex = None
+        # Abbreviations (MS, MRI) match only in capitals; words match in any case.
+        capitals = [_units(t.text) for t in self._by_key.values() if t.text.isupper()]
+        words = [_units(t.text.casefold()) for t in self._by_key.values() if not t.text.isupper()]
+        # Words first, so "MS nurse" is preferred to the "MS" it starts with.
+        alternatives = []
+        if words:
+            alternatives.append(_trie_pattern(words))
+        if capitals:
+            alternatives.append(f"(?-i:{_trie_pattern(capitals)})")
+        self._regex: re.Pattern[str] | None = (
+            re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE)
+            if alternatives
+            else None
+        )
 
     @staticmethod
     def _key(text: str) -> str:
