@@ -27,9 +27,22 @@
     return Math.min(3, Math.max(0.5, speed));
   }
 
+  // A speed chosen on the player is remembered until the reader changes the default speed on
+  // the Preferences page: then the new preference wins.
   function currentSpeed(fallback) {
     var saved = stored(SPEED_KEY);
-    return clampSpeed(saved !== null ? saved : fallback);
+    var basis = stored(SPEED_KEY + "-default");
+    if (saved === null || (basis !== null && basis !== String(fallback))) { return clampSpeed(fallback); }
+    return clampSpeed(saved);
+  }
+
+  function rememberSpeed(speed, fallback) {
+    store(SPEED_KEY, String(speed));
+    store(SPEED_KEY + "-default", String(fallback));
+  }
+
+  function highlightingOn() {
+    return document.documentElement.getAttribute("data-highlight") !== "off";
   }
 
   function speedLabel(speed) {
@@ -101,7 +114,8 @@
     this.current = -1;
     this.marked = null;
     this.frame = 0;
-    this.setSpeed(currentSpeed(root.getAttribute("data-default-speed") || "1"), false);
+    this.defaultSpeed = root.getAttribute("data-default-speed") || "1";
+    this.setSpeed(currentSpeed(this.defaultSpeed), false);
     this.bind();
     root.querySelector(".player-controls").hidden = false;
     this.setUpShortcuts();
@@ -171,7 +185,7 @@
       this.rateOutput.appendChild(hidden);
       this.rateOutput.appendChild(document.createTextNode(speedLabel(this.speed)));
     }
-    if (remember) { store(SPEED_KEY, String(this.speed)); }
+    if (remember) { rememberSpeed(this.speed, this.defaultSpeed); }
   };
 
   ArticlePlayer.prototype.loadTimings = function (url) {
@@ -281,7 +295,7 @@
     if (window.CSS && CSS.highlights) { CSS.highlights.delete(HIGHLIGHT); }
     var sentence = this.sentences[index];
     var block = sentence && sentence.block ? document.getElementById(sentence.block) : null;
-    if (!block) { return; }
+    if (!block || !highlightingOn()) { return; }
     block.classList.add("is-speaking");
     this.marked = block;
     if (window.CSS && CSS.highlights && window.Highlight && sentence.from !== null && sentence.to !== null) {
