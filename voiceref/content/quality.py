@@ -6,8 +6,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import textstat
-
 from ..errors import Problem
 from .model import Article
 
@@ -43,6 +41,8 @@ def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] 
     `lines` maps an article's key to a function giving the line of a front-matter field;
     `abbreviations` is the set the lexicon expands (None skips that check).
     """
+    import textstat  # slow to import (a tenth of a second), and only `voiceref check` needs it
+
     report = QualityReport()
     owners: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
