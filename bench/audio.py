@@ -128,7 +128,9 @@ def incremental(content_dir: Path, work: Path, jobs: int) -> tuple[float, float]
     shutil.copytree(content_dir, copy)
     lexicon = load_lexicon(copy / "lexicon.yaml")
     audio_dir, index_dir = work / "audio-incremental", work / "index"
-    build_audio(lenient_articles(copy), audio_dir, lexicon, rate=RATE, jobs=jobs)
+    first = lenient_articles(copy)
+    build_index(first, index_dir)
+    build_audio(first, audio_dir, lexicon, rate=RATE, jobs=jobs)
     target = sorted(copy.rglob("*.md"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\nThis sentence was added for the benchmark.\n")
     started = time.perf_counter()

@@ -128,3 +128,34 @@ def test_snippets_keep_headings_apart_from_the_text():
     assert run_on("What it is\nMyoclonus is a jerk.\n\nHow it relates to MS") == (
         "What it is. Myoclonus is a jerk. How it relates to MS."
     )
+
+
+def test_incremental_build_replaces_only_what_changed(site, index_dir):
+    from voiceref.search.index import DIGESTS_FILE
+
+    service = SearchService(index_dir)
+    old = service.get()
+    spasticity = site.get("glossary", "spasticity")
+    spasticity.text += "\nA zanzibarian word now appears."
+    articles = [a for a in site.articles if a.slug != "mri"]
+    new_path = build_index(articles, index_dir)
+    new = service.get()
+    assert new.path == new_path != old.path
+    assert [h.title for h in new.search("zanzibarian").hits] == ["Spasticity"]
+    assert new.search("magnetic resonance").total == 0  # the removed article is gone
+    assert new.doc_count() == len(site) - 1
+    assert new.suggest("mri") == []
+    # The build that was live is untouched, for readers who still have it open.
+    assert old.search("zanzibarian").total == 0 and old.doc_count() == len(site)
+    assert (new_path / DIGESTS_FILE).exists()
+
+
+def test_a_changed_schema_version_forces_a_full_build(site, index_dir, monkeypatch):
+    monkeypatch.setattr("voiceref.search.index.SCHEMA_VERSION", 99)
+    calls = []
+    real_create = __import__("whoosh.index", fromlist=["create_in"]).create_in
+    monkeypatch.setattr("voiceref.search.index.whoosh_index.create_in", lambda *a: calls.append(a) or real_create(*a))
+    build_index(site.articles, index_dir)
+    assert len(calls) == 1
+    build_index(site.articles, index_dir)  # same version now: updated in place, not created
+    assert len(calls) == 1
