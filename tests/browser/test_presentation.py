@@ -12,19 +12,24 @@ from .probes import probe
 pytestmark = pytest.mark.browser
 
 
-def test_forced_colours_keep_controls_and_focus_rings_visible(browsing):
-    page = browsing.page(forced_colors="active")
-    page.goto("/")
-    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
-    unseen = {}
+def probe_every_page(page, check: str) -> dict:
+    """Run one probe on every page; return what it found, by page name."""
+    found = {}
     for name, path in PAGES.items():
         page.goto(path)
         if "audio" in name:
             page.wait_for_load_state("networkidle")
-        found = probe(page, "borderless")
-        if found:
-            unseen[name] = found
-    assert unseen == {}
+        result = probe(page, check)
+        if result:
+            found[name] = result
+    return found
+
+
+def test_forced_colours_keep_controls_and_focus_rings_visible(browsing):
+    page = browsing.page(forced_colors="active")
+    page.goto("/")
+    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+    assert probe_every_page(page, "borderless") == {}
 
     # Every focus stop on the richest pages still shows its ring.
     for path in ["/glossary/myoclonus", "/preferences", "/search?q=spasticity"]:
@@ -40,15 +45,7 @@ def test_forced_colours_keep_controls_and_focus_rings_visible(browsing):
 
 def test_reduced_motion_means_no_animation_and_no_smooth_scrolling(browsing):
     page = browsing.page(reduced_motion="reduce")
-    moving = {}
-    for name, path in PAGES.items():
-        page.goto(path)
-        if "audio" in name:
-            page.wait_for_load_state("networkidle")
-        found = probe(page, "motion")
-        if found:
-            moving[name] = found
-    assert moving == {}
+    assert probe_every_page(page, "motion") == {}
 
 
 def test_reduced_motion_keeps_the_page_still_while_listening(browsing):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem
 from .model import Article
+from .render import fold
 
 MAX_SUMMARY_WORDS = 35
 MAX_SUMMARY_GRADE = 9.0
@@ -21,10 +22,6 @@ class QualityReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     grades: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().replace("’", "'").replace("–", "-").split())
 
 
 def abbreviations_in(text: str) -> set[str]:
@@ -61,7 +58,7 @@ def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] 
                 reason = f"summary reads at grade {grade:.1f} (aim for {MAX_SUMMARY_GRADE:.0f} or below)"
                 report.warnings.append(Problem(article.path, line_of("summary"), reason))
         if article.section == "glossary":
-            for name in {_key(article.title), *(_key(a) for a in article.aliases)}:
+            for name in {fold(article.title), *(fold(a) for a in article.aliases)}:
                 owners[name].append(article)
         if abbreviations is not None:
             used = abbreviations_in(" ".join([article.title, *article.aliases, article.summary, article.text]))

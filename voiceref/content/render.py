@@ -53,6 +53,13 @@ class Rendered:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (body line, reason)
 
 
+def fold(text: str) -> str:
+    """Return `text` as a look-up key: case folded, curly apostrophes and dashes made plain,
+    and runs of white space made one space."""
+    text = text.casefold().replace("’", "'").replace("–", "-").replace("‐", "-")
+    return " ".join(text.split())
+
+
 def slugify(text: str) -> str:
     """Return a lower-case, hyphenated id for a heading."""
     text = text.casefold().replace("’", "").replace("'", "")
@@ -106,7 +113,7 @@ class Linker:
     def __init__(self, terms: Iterable[Term]):
         self._by_key: dict[str, Term] = {}
         for term in sorted(terms, key=lambda t: len(t.text), reverse=True):
-            self._by_key.setdefault(self._key(term.text), term)
+            self._by_key.setdefault(fold(term.text), term)
         # Abbreviations (MS, MRI) match only in capitals; words match in any case.
         capitals = [_units(t.text) for t in self._by_key.values() if t.text.isupper()]
         words = [_units(t.text.casefold()) for t in self._by_key.values() if not t.text.isupper()]
@@ -122,17 +129,12 @@ class Linker:
             else None
         )
 
-    @staticmethod
-    def _key(text: str) -> str:
-        text = re.sub(r"\s+", " ", text.casefold())
-        return text.replace("’", "'").replace("–", "-").replace("‐", "-")
-
     def matches(self, text: str) -> Iterable[tuple[int, int, Term]]:
         """Yield (start, end, term) for each term mentioned in `text`."""
         if self._regex is None:
             return
         for match in self._regex.finditer(text):
-            term = self._by_key.get(self._key(match.group(0)))
+            term = self._by_key.get(fold(match.group(0)))
             if term is not None:
                 yield match.start(), match.end(), term
 

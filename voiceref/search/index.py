@@ -163,11 +163,15 @@ def _prune(builds: Path, keep: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def live_index_path(index_dir: Path) -> Path | None:
-    """Return the folder of the live index, or None if no complete index exists."""
-    link = index_dir / CURRENT
+def current_target(index_dir: Path) -> Path | None:
+    """Return the folder `index_dir/current` points at (one readlink), or None."""
     try:
-        target = link.resolve(strict=True)
+        return (index_dir / CURRENT).resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         return None
-    return target if whoosh_index.exists_in(target) else None
+
+
+def live_index_path(index_dir: Path) -> Path | None:
+    """Return the folder of the live index, or None if no complete index exists."""
+    target = current_target(index_dir)
+    return target if target is not None and whoosh_index.exists_in(target) else None

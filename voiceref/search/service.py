@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 from whoosh import highlight
 from whoosh import index as whoosh_index
 
-from .index import SUGGEST_FILE, live_index_path
+from ..content.render import fold
+from .index import SUGGEST_FILE, current_target, live_index_path
 from .query import FIELD_BOOSTS, plan_query
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,6 @@ class SearchPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.casefold().replace("’", "'").replace("–", "-").split())
-
-
 class Completions:
     """Prefix look-up over titles and aliases, from the file the build wrote."""
 
@@ -59,7 +56,7 @@ class Completions:
         keys: list[tuple[str, int, int]] = []  # (text from a word start, rank, entry)
         for number, entry in enumerate(entries):
             for rank, label in enumerate([entry["title"], *entry["aliases"]]):
-                label = _normalise(label)
+                label = fold(label)
                 starts = [0] + [i + 1 for i, ch in enumerate(label) if ch in " -/("]
                 for start in starts:
                     # A match at the very start of the title ranks first.
@@ -70,7 +67,7 @@ class Completions:
         self._entries = entries
 
     def complete(self, prefix: str, limit: int) -> list[dict]:
-        prefix = _normalise(prefix)
+        prefix = fold(prefix)
         if not prefix:
             return []
         found: dict[int, int] = {}
@@ -179,12 +176,13 @@ class SearchService:
         self._open: IndexSearch | None = None
 
     def get(self) -> IndexSearch | UnavailableSearch:
+        # Every request reads the symlink; the index folder is only checked when it changed.
+        current = self._open
+        if current is not None and current.path == current_target(self.index_dir):
+            return current
         path = live_index_path(self.index_dir)
         if path is None:
             return UnavailableSearch()
-        current = self._open
-        if current is not None and current.path == path:
-            return current
         with self._lock:
             if self._open is None or self._open.path != path:
                 try:

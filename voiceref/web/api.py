@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from ..content import SECTIONS
 from ..search import clean_query
@@ -124,9 +124,3 @@ def robots():
         url_for("api.sitemap", _external=True)
     )
     return text, 200, {"Content-Type": "text/plain; charset=utf-8"}
-
-
-@bp.get("/api/")
-@bp.get("/api/<path:rest>")
-def api_not_found(rest: str = ""):
-    abort(404)
