@@ -15,6 +15,7 @@ from tqdm import tqdm
 from . import config
 from .content import SECTIONS, Site, load_site
 from .content.quality import QualityReport, check_quality
+from .content.review import DUE_SOON_DAYS
 from .errors import ContentError, VoicerefError
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def _load_checked(content_dir: Path, strict: bool) -> tuple[Site, QualityReport]
             found.warnings,
             found.grades,
         )
+        report.reviews = found.reviews
         return found.problems
 
     return load_site(content_dir, extra_checks=extra), report
@@ -55,6 +57,8 @@ def _print_summary(site: Site, report: QualityReport) -> None:
         mean = f"{sum(grades) / len(grades):.1f}" if grades else "–"
         click.echo(f"{name:<10} {counts.get(name, 0):>8} {mean:>21}")
     click.echo(f"{'total':<10} {len(site):>8}")
+    overdue = sum(1 for item in report.reviews if item.overdue)
+    click.echo(f"Reviews: {len(report.reviews) - overdue} due within {DUE_SOON_DAYS} days, {overdue} overdue.")
 
 
 @click.group()

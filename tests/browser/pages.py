@@ -8,6 +8,7 @@ PAGES: dict[str, str] = {
     "glossary A-Z": "/glossary/",
     "glossary letter": "/glossary/letter/m",
     "article with audio": "/glossary/myoclonus",
+    "article with care cards": "/essays/what-is-ms",
     "essays": "/essays/",
     "news": "/news/",
     "people": "/people/",

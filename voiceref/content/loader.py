@@ -17,6 +17,7 @@ from .model import SECTIONS, Article, Site, Source
 from .render import Linker, Term, render_body
 
 FIELDS = {"title", "section", "summary", "aliases", "related", "sources", "reviewed", "date"}
+SOURCE_FIELDS = {"title", "url", "checked"}
 # libyaml's loader when PyYAML was built with it: parsing front matter is most of a load.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -29,6 +30,7 @@ class _FileReader:
         self.path, self.section, self.today = path, section, today
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
+        self.nodes: dict[str, yaml.Node] = {}
         self.body_offset = 1
 
     def problem(self, line: int, reason: str) -> None:
@@ -79,18 +81,26 @@ class _FileReader:
         if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
             self.problem(1, "front matter must be a YAML mapping of field: value")
             return None
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             self.lines[str(key_node.value)] = key_node.start_mark.line + 1
+            self.nodes[str(key_node.value)] = value_node
         return meta
 
     def _report_bad_dates(self, node: yaml.Node) -> None:
-        for key_node, value_node in getattr(node, "value", []):
+        """Report each impossible date (2026-13-45), in fields and in sources alike."""
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self._report_bad_dates(item)
+            return
+        for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else []:
             if value_node.tag.endswith(":timestamp"):
                 try:
                     dt.date.fromisoformat(value_node.value)
                 except ValueError:
                     line = key_node.start_mark.line + 1
                     self.problem(line, f"malformed {key_node.value} {value_node.value!r}: expected YYYY-MM-DD")
+            else:
+                self._report_bad_dates(value_node)
 
     def _text(self, meta: dict[str, Any], key: str) -> str:
         value = meta.get(key)
@@ -124,21 +134,42 @@ class _FileReader:
 
     def _sources(self, meta: dict[str, Any]) -> list[Source]:
         value = meta.get("sources") or []
-        line = self.line_of("sources")
         if not isinstance(value, list):
-            self.problem(line, "sources must be a list of items with a title and a url")
+            self.problem(self.line_of("sources"), "sources must be a list of items with a title and a url")
             return []
+        node = self.nodes.get("sources")
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
         sources = []
-        for item in value:
-            if isinstance(item, dict) and isinstance(item.get("title"), str):
-                url = item.get("url") or ""
-                if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
-                    self.problem(line, f"source {item['title']!r} has a url that is not http(s)")
-                    url = ""
-                sources.append(Source(title=item["title"].strip(), url=url.strip()))
-            else:
-                self.problem(line, "each source needs a title (and a url)")
+        for position, item in enumerate(value):
+            item_node = items[position] if position < len(items) else None
+            line = item_node.start_mark.line + 1 if item_node is not None else self.line_of("sources")
+            source = self._source(item, item_node, line)
+            if source is not None:
+                sources.append(source)
         return sources
+
+    def _source(self, item: Any, node: yaml.Node | None, line: int) -> Source | None:
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+            self.problem(line, "each source needs a title (and a url)")
+            return None
+        keys = node.value if isinstance(node, yaml.MappingNode) else []
+        lines = {str(key.value): key.start_mark.line + 1 for key, _ in keys}
+        for key in sorted(set(item) - SOURCE_FIELDS):
+            self.problem(lines.get(key, line), f"unknown source field {key!r}: use {', '.join(sorted(SOURCE_FIELDS))}")
+        url = item.get("url") or ""
+        if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+            self.problem(lines.get("url", line), f"source {item['title']!r} has a url that is not http(s)")
+            url = ""
+        checked = item.get("checked")
+        if isinstance(checked, dt.datetime):
+            checked = checked.date()
+        if checked is not None and not isinstance(checked, dt.date):
+            self.problem(lines.get("checked", line), f"malformed checked {checked!r}: expected YYYY-MM-DD")
+            checked = None
+        elif checked is not None and checked > self.today:
+            self.problem(lines.get("checked", line), f"checked date {checked} is in the future")
+            checked = None
+        return Source(title=item["title"].strip(), url=url.strip(), checked=checked)
 
     def _article(self, meta: dict[str, Any], body: str) -> Article | None:
         for key in sorted(set(meta) - FIELDS):

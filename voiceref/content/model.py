@@ -35,10 +35,11 @@ DISCLAIMER = "This is general information, not medical advice."
 
 @dataclass(frozen=True)
 class Source:
-    """A cited source: what it is called and where it is."""
+    """A cited source: what it is called, where it is, and when we last checked it."""
 
     title: str
     url: str = ""
+    checked: dt.date | None = None
 
 
 @dataclass(frozen=True)

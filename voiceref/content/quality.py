@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from ..errors import Problem
 from .model import Article
 from .render import fold
+from .review import ReviewDue, review_problems, reviews_due
 
 MAX_SUMMARY_WORDS = 35
 MAX_SUMMARY_GRADE = 9.0
@@ -22,6 +24,7 @@ class QualityReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     grades: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    reviews: list[ReviewDue] = field(default_factory=list)  # due within 90 days or overdue
 
 
 def abbreviations_in(text: str) -> set[str]:
@@ -32,11 +35,14 @@ def abbreviations_in(text: str) -> set[str]:
     return found
 
 
-def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] | None) -> QualityReport:
+def check_quality(
+    articles: list[Article], lines: dict, abbreviations: set[str] | None, today: dt.date | None = None
+) -> QualityReport:
     """Run the editorial checks over every article.
 
     `lines` maps an article's key to a function giving the line of a front-matter field;
-    `abbreviations` is the set the lexicon expands (None skips that check).
+    `abbreviations` is the set the lexicon expands (None skips that check); `today` dates the
+    review schedule.
     """
     import textstat  # slow to import (a tenth of a second), and only `voiceref check` needs it
 
@@ -66,6 +72,10 @@ def check_quality(articles: list[Article], lines: dict, abbreviations: set[str] 
             if missing:
                 reason = f"abbreviations with no spoken expansion in content/lexicon.yaml: {', '.join(missing)}"
                 report.problems.append(Problem(article.path, 1, reason))
+    report.reviews = reviews_due(articles, today or dt.date.today())
+    overdue, due_soon = review_problems(report.reviews, lambda a: lines[a.key]("reviewed"))
+    report.problems.extend(overdue)
+    report.warnings.extend(due_soon)
     for name, same in owners.items():
         if len(same) > 1:
             for article in same:

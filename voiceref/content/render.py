@@ -11,11 +11,13 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from . import cards
 from .model import Heading
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "a", "strong", "em", "code",
     "pre", "blockquote", "img", "br", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "div", "span",  # care cards (cards.py); raw HTML is off, so only the renderer makes them
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id"},
@@ -23,15 +25,19 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "ol": {"start"},
     "th": {"scope"},
+    "div": {"aria-labelledby"},
 }
+ALLOWED_CLASSES = {"div": cards.CARD_CLASSES, "span": {cards.LEVEL_CLASS}}
+ALLOWED_VALUES = {"div": {"role": {"note"}}}
 BLOCK_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "th")
 
 
 def _markdown() -> MarkdownIt:
     """Return a CommonMark parser with raw HTML off and typographic quotes on."""
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
         ["replacements", "smartquotes", "table"]
     )
+    return cards.use_care_cards(md)
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,23 @@ def render_body(body: str, linker: Linker | None = None, own_slug: str = "") -> 
     used_ids: set[str] = set()
     linked: set[str] = {own_slug}
     previous_level, blocks = 1, 0
+
+    def unique_id(text: str) -> str:
+        anchor = slugify(text)
+        while anchor in used_ids:
+            anchor += "-2"
+        used_ids.add(anchor)
+        return anchor
+
     for i, token in enumerate(tokens):
         line = token.map[0] if token.map else 0
+        if token.type == cards.OPEN:
+            problems.extend((line, reason) for reason in cards.check_card(tokens, i, previous_level, unique_id))
+            card = cards.card_heading(token)
+            if card is not None:
+                headings.append(Heading(card.depth, card.text, card.id))
+        elif token.type == "inline" and token.content.startswith(":::") and tokens[i - 1].type == "paragraph_open":
+            problems.append((line, "a ':::' line that opens no care card: write '::: care <level> <action>'"))
         if token.type == "heading_open":
             level = int(token.tag[1])
             if level == 1:
@@ -194,10 +215,7 @@ def render_body(body: str, linker: Linker | None = None, own_slug: str = "") -> 
                 )
             previous_level = level
             text = tokens[i + 1].content
-            anchor = slugify(text)
-            while anchor in used_ids:
-                anchor += "-2"
-            used_ids.add(anchor)
+            anchor = unique_id(text)
             token.attrSet("id", anchor)
             headings.append(Heading(level, text, anchor))
         elif token.type in {"paragraph_open", "list_item_open", "blockquote_open"} and not token.hidden:
@@ -212,6 +230,8 @@ def render_body(body: str, linker: Linker | None = None, own_slug: str = "") -> 
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        tag_attribute_values=ALLOWED_VALUES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )

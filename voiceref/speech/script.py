@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..content import Article
+from ..content.cards import LEVEL_CLASS as CARE_LEVEL
 from .lexicon import Lexicon
 from .normalise import COMMON_ABBREVIATIONS, abbreviation_pattern, normalise, pronunciation_rule
 
@@ -204,6 +205,13 @@ def _body(writer: _ScriptWriter, html: str) -> None:
             writer.pause_before(PAUSE_BEFORE_SECTION if element.name == "h2" else PAUSE_BLOCK)
             if element.name == "h2" and element.get("id"):
                 writer.chapters.append(Chapter(text, element["id"], len(writer.sentences)))
+            level = element.find("span", class_=CARE_LEVEL) if "care-card" in element.parent.get("class", []) else None
+            if level is not None:  # a care card: say its level ("Urgent advice.") on its own first
+                said = element.get_text().index(level.get_text()) + len(level.get_text())
+                writer.add(level.get_text().rstrip(":"), element.get("id"), (0, said), "heading", PAUSE_SENTENCE)
+                writer.add(element.get_text()[said:].strip(), element.get("id"),
+                           (said, len(element.get_text())), "heading", PAUSE_HEADING)
+                continue
             writer.add(
                 text, element.get("id"), (0, len(element.get_text())), "heading", PAUSE_HEADING
             )

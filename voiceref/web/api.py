@@ -62,7 +62,10 @@ def article(section: str, slug: str):
         summary=item.summary,
         aliases=item.aliases,
         related=[a.url for a in services().site.related(item)],
-        sources=[{"title": s.title, "url": s.url} for s in item.sources],
+        sources=[
+            {"title": s.title, "url": s.url, "checked": s.checked.isoformat() if s.checked else None}
+            for s in item.sources
+        ],
         reviewed=item.reviewed.isoformat(),
         next_review=item.next_review.isoformat(),
         date=item.date.isoformat() if item.date else None,
