@@ -9,7 +9,7 @@ from pathlib import Path
 
 from voiceref.speech import AudioInfo, AudioService
 from voiceref.speech.build import CATALOG, write_catalog
-from voiceref.speech.synth import plausible
+from voiceref.speech.engines import plausible
 
 
 def info(duration: float, size: int) -> AudioInfo:

@@ -129,3 +129,12 @@ def test_whole_chain():
         "my-oh-cloh-nuss rose ten to twenty percent."
     )
     assert not any(ch.isdigit() for ch in spoken)
+
+
+def test_phonemes_pass_through_with_plurals_inside_the_brackets():
+    pronunciations = {"ocrelizumab": "[[ˌɑːkɹəlˈɪzjuːmæb]]", "paresis": "[[pɚɹˈiːsɪs]]", "tremor": "TREMer"}
+    text = "Ocrelizumab, ocrelizumabs, pareses? paresis's tremors"
+    assert n.apply_pronunciations(text, pronunciations) == (
+        "[[ˌɑːkɹəlˈɪzjuːmæb]], [[ˌɑːkɹəlˈɪzjuːmæbz]], pareses? [[pɚɹˈiːsɪsɪz]] tremers"
+    )
+    assert n.respell("[[ˈɛm ˈɛs]]") == "[[ˈɛm ˈɛs]]"

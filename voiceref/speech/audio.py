@@ -76,14 +76,20 @@ def _loud(chunk: array) -> bool:
     return bool(chunk) and (max(chunk) > SILENCE_THRESHOLD or -min(chunk) > SILENCE_THRESHOLD)
 
 
-def trim_silence(samples: array, step: int = 64) -> array:
-    """Return `samples` without the silence at either end, keeping a short margin."""
+def trim_bounds(samples: array, step: int = 64) -> tuple[int, int]:
+    """Return where `samples` start and stop being silent, keeping a short margin."""
     first = next((i for i in range(0, len(samples), step) if _loud(samples[i : i + step])), None)
     if first is None:
-        return array("h")
+        return 0, 0
     last = next(i for i in range(len(samples), 0, -step) if _loud(samples[max(i - step, 0) : i]))
     margin = int(EDGE_MARGIN * SAMPLE_RATE)
-    return samples[max(first - margin, 0) : min(last + margin, len(samples))]
+    return max(first - margin, 0), min(last + margin, len(samples))
+
+
+def trim_silence(samples: array, step: int = 64) -> array:
+    """Return `samples` without the silence at either end, keeping a short margin."""
+    low, high = trim_bounds(samples, step)
+    return samples[low:high]
 
 
 def silence(seconds: float) -> array:

@@ -11,6 +11,8 @@ import yaml
 
 from ..errors import ContentError, Problem
 
+SECTIONS = ("abbreviations", "pronunciations", "phonemes")
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -18,10 +20,11 @@ class Lexicon:
 
     abbreviations: dict[str, str] = field(default_factory=dict)
     pronunciations: dict[str, str] = field(default_factory=dict)
+    phonemes: dict[str, str] = field(default_factory=dict)  # for voices that take [[phonemes]]
 
     def digest(self) -> str:
         """Return a stable hash, so a changed lexicon invalidates cached audio."""
-        data = json.dumps([self.abbreviations, self.pronunciations], sort_keys=True)
+        data = json.dumps([self.abbreviations, self.pronunciations, self.phonemes], sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
@@ -36,7 +39,7 @@ def load_lexicon(path: Path) -> Lexicon:
         raise ContentError([Problem(path, line, f"YAML error: {exc.problem}")]) from exc
     problems = []
     sections = {}
-    for name in ("abbreviations", "pronunciations"):
+    for name in SECTIONS:
         value = data.get(name) or {}
         if not isinstance(value, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
@@ -44,7 +47,7 @@ def load_lexicon(path: Path) -> Lexicon:
             problems.append(Problem(path, 1, f"{name} must map words to how they are spoken"))
             value = {}
         sections[name] = {str(k): str(v) for k, v in value.items()}
-    unknown = set(data) - {"abbreviations", "pronunciations"}
+    unknown = set(data) - set(SECTIONS)
     problems.extend(Problem(path, 1, f"unknown lexicon section {k!r}") for k in sorted(unknown))
     if problems:
         raise ContentError(problems)

@@ -243,9 +243,26 @@ def respell(spoken: str) -> str:
     pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so
     [[phoneme]] input is read out letter by letter; a hyphen-joined respelling is the
     form it honours. Capitals (the stressed syllable in the lexicon) are lowered so
-    that espeak never spells a syllable out as an abbreviation.
+    that espeak never spells a syllable out as an abbreviation. Phonemes in [[ ]], for
+    an engine that takes them (Piper), are kept as they are.
     """
+    if spoken.startswith("[["):
+        return spoken
     return "-".join(part.lower() for part in re.split(r"[\s-]+", spoken.strip()) if part)
+
+
+def plural(spoken: str, ending: str = "s") -> str:
+    """Return a respelling with its plural or possessive `ending`; for [[phonemes]], inside them."""
+    if not spoken.startswith("[["):
+        return spoken + ending
+    phonemes = spoken[2:-2].rstrip("ˈˌː")
+    if phonemes.endswith(("s", "z", "ʃ", "ʒ")):
+        ending = "ɪz"
+    elif phonemes.endswith(("p", "t", "k", "f", "θ")):
+        ending = "s"
+    else:
+        ending = "z"
+    return f"[[{spoken[2:-2]}{ending}]]"
 
 
 @lru_cache(maxsize=16)
@@ -261,7 +278,12 @@ def apply_pronunciations(text: str, pronunciations: Mapping[str, str]) -> str:
     if not pronunciations:
         return text
     pattern, lookup = pronunciation_rule(tuple(pronunciations.items()))
-    return pattern.sub(lambda m: lookup[m.group(1).casefold()] + (m.group(2) or ""), text)
+
+    def replace(match: re.Match[str]) -> str:
+        spoken = lookup[match.group(1).casefold()]
+        return plural(spoken, match.group(2)) if match.group(2) else spoken
+
+    return pattern.sub(replace, text)
 
 
 def tidy(text: str) -> str:

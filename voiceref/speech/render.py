@@ -1,8 +1,10 @@
 """Render one article's speech script into MP3, WebVTT cues, chapters and timings.
 
 This runs inside a worker process (see build.py): sentence by sentence through the
-engine, joined with measured pauses, so every sentence's offset in the MP3 is known
-exactly. The files are written under temporary names; the build checks and publishes them.
+voice's engine, joined with measured pauses, so every sentence's offset in the MP3 is
+known exactly, and so is every word's (the engine reports where its words fall; words.py
+maps them onto the page's words). The MP3 carries its chapters in ID3 frames. The files
+are written under temporary names; the build checks and publishes them.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from .audio import (
     silence,
     webvtt,
 )
+from .chapters import with_chapters
+from .engines import CLEAR, VoiceSpec, worker_engine
 from .script import SpeechScript
-from .synth import worker_engine
+from .words import map_to_page
 
 TAIL = 0.5  # seconds of quiet after the last sentence
-FORMAT = 1  # bump when the rendering changes, so every cached file is remade
+FORMAT = 2  # bump when the rendering changes, so every cached file is remade
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class AudioJob:
     voice: str
     rate: int
     source: str = ""  # the content file, for error messages
+    spec: VoiceSpec | None = None  # None: the clear voice named by `voice`, at `rate`
 
     @property
     def name(self) -> str:
@@ -51,6 +56,10 @@ class AudioJob:
 
     def temp(self, suffix: str) -> Path:
         return self.folder / f".tmp-{self.cache_key[:20]}-{os.getpid()}{suffix}"
+
+    @property
+    def voice_spec(self) -> VoiceSpec:
+        return self.spec or VoiceSpec(CLEAR, "", self.rate, model=self.voice)
 
 
 @dataclass(frozen=True)
@@ -80,19 +89,29 @@ def _chapter_cues(script: SpeechScript, starts: list[float], total: float) -> li
     return chapters
 
 
+def _word_times(words: list[tuple[int, int, int, int]], start: float) -> list[dict]:
+    """Return page words' timings in seconds of the MP3, from samples into their sentence."""
+    return [
+        {"start": round(start + a / SAMPLE_RATE, 3), "end": round(start + b / SAMPLE_RATE, 3), "from": i, "to": j}
+        for a, b, i, j in words
+    ]
+
+
 def render_article(job: AudioJob) -> Rendered:
     """Synthesise `job`'s script and write its files under temporary names."""
     script = job.script
+    spec = job.voice_spec
     try:
-        engine = worker_engine(job.voice, job.rate, job.workdir)
+        engine = worker_engine(spec, job.workdir)
         pcm = array("h")
         sentences, starts = [], []
         for number, sentence in enumerate(script.sentences):
-            samples = engine.synthesize(sentence.text)
+            utterance = engine.synthesize(sentence.text)
             start = seconds(pcm) + ENCODER_DELAY
-            pcm.extend(samples)
+            pcm.extend(utterance.samples)
             end = seconds(pcm) + ENCODER_DELAY
             starts.append(round(start, 3))
+            words = map_to_page(sentence.words, sentence.text, utterance.words)
             sentences.append(
                 {
                     "start": round(start, 3),
@@ -103,14 +122,16 @@ def render_article(job: AudioJob) -> Rendered:
                     "kind": sentence.kind,
                     "text": sentence.source or sentence.text,
                     "spoken": sentence.text,
+                    "words": _word_times(words, start),
                 }
             )
             pcm.extend(silence(TAIL if number == len(script.sentences) - 1 else sentence.pause))
-        mp3 = encode_mp3(pcm)
-        duration, _ = mp3_duration(mp3)
+        encoded = encode_mp3(pcm)
+        duration, _ = mp3_duration(encoded)
     except SpeechError as exc:
         raise SpeechError(f"Could not make the audio for {job.name}: {exc}") from exc
     chapters = _chapter_cues(script, starts, duration)
+    mp3 = with_chapters(encoded, script.title, chapters)
     cues = [Cue(s["start"], s["end"], s["text"], f"s{n}") for n, s in enumerate(sentences)]
     chapter_cues = [Cue(c["start"], c["end"], c["title"], f"c{n}") for n, c in enumerate(chapters)]
     timings = {
@@ -123,8 +144,9 @@ def render_article(job: AudioJob) -> Rendered:
         "size": len(mp3),
         "sample_rate": SAMPLE_RATE,
         "bit_rate": BIT_RATE,
-        "voice": job.voice,
-        "rate": job.rate,
+        "voice": spec.name,
+        "engine": spec.version,
+        "rate": spec.rate,
         "sentences": sentences,
         "chapters": chapters,
     }

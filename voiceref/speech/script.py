@@ -18,6 +18,7 @@ from ..content import Article
 from ..content.cards import LEVEL_CLASS as CARE_LEVEL
 from .lexicon import Lexicon
 from .normalise import COMMON_ABBREVIATIONS, abbreviation_pattern, normalise, pronunciation_rule
+from .words import page_words
 
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 TITLE_ID, SUMMARY_ID, IN_SHORT_ID = "article-title", "summary", "in-short"
@@ -71,6 +72,7 @@ class Sentence:
     kind: str = "text"  # title, summary, heading, item, text
     pause: float = PAUSE_SENTENCE
     source: str = ""  # the words as the page shows them, for captions
+    words: tuple[tuple[int, int, str], ...] = ()  # the page's words: offsets as start/end, and text
 
 
 @dataclass(frozen=True)
@@ -171,23 +173,31 @@ class _ScriptWriter:
         self.chapters: list[Chapter] = []
 
     def add(
-        self, source: str, block: str | None, span: tuple[int, int] | None, kind: str, pause: float
+        self,
+        source: str,
+        block: str | None,
+        span: tuple[int, int] | None,
+        kind: str,
+        pause: float,
+        prefix: str = "",
     ) -> None:
-        spoken = normalise(source, self.abbreviations, self.pronunciations)
+        """Add a sentence; `source` is the page text at `span`, `prefix` is said but not shown."""
+        spoken = normalise(prefix + source, self.abbreviations, self.pronunciations)
         if not re.search(r"\w", spoken):
             return
         if spoken[-1] not in ".!?:;":
             spoken += "."
         start, end = span if span else (None, None)
-        shown = " ".join(source.split())
-        self.sentences.append(Sentence(spoken, block, start, end, kind, pause, shown))
+        shown = " ".join((prefix + source).split())
+        words = page_words(source, start) if start is not None else ()
+        self.sentences.append(Sentence(spoken, block, start, end, kind, pause, shown, words))
 
     def add_text(self, text: str, block: str | None, kind: str, prefix: str = "") -> None:
         spans = split_sentences(text)
         for number, (start, end) in enumerate(spans):
             last = number == len(spans) - 1
-            source = (prefix if number == 0 else "") + text[start:end]
-            self.add(source, block, (start, end), kind, PAUSE_BLOCK if last else PAUSE_SENTENCE)
+            pause = PAUSE_BLOCK if last else PAUSE_SENTENCE
+            self.add(text[start:end], block, (start, end), kind, pause, prefix if number == 0 else "")
 
     def pause_before(self, seconds: float) -> None:
         if self.sentences:
@@ -201,20 +211,18 @@ def _body(writer: _ScriptWriter, html: str) -> None:
         if element.find_parent("pre") or element.name == "pre":
             continue  # code is not read
         if element.name in HEADINGS:
-            text = " ".join(element.get_text().split())
+            raw = element.get_text()
+            text = " ".join(raw.split())
             writer.pause_before(PAUSE_BEFORE_SECTION if element.name == "h2" else PAUSE_BLOCK)
             if element.name == "h2" and element.get("id"):
                 writer.chapters.append(Chapter(text, element["id"], len(writer.sentences)))
             level = element.find("span", class_=CARE_LEVEL) if "care-card" in element.parent.get("class", []) else None
             if level is not None:  # a care card: say its level ("Urgent advice.") on its own first
-                said = element.get_text().index(level.get_text()) + len(level.get_text())
-                writer.add(level.get_text().rstrip(":"), element.get("id"), (0, said), "heading", PAUSE_SENTENCE)
-                writer.add(element.get_text()[said:].strip(), element.get("id"),
-                           (said, len(element.get_text())), "heading", PAUSE_HEADING)
+                said = raw.index(level.get_text()) + len(level.get_text())
+                writer.add(raw[:said], element.get("id"), (0, said), "heading", PAUSE_SENTENCE)
+                writer.add(raw[said:], element.get("id"), (said, len(raw)), "heading", PAUSE_HEADING)
                 continue
-            writer.add(
-                text, element.get("id"), (0, len(element.get_text())), "heading", PAUSE_HEADING
-            )
+            writer.add(raw, element.get("id"), (0, len(raw)), "heading", PAUSE_HEADING)
         elif element.name in ("ul", "ol"):
             items = element.find_all("li", recursive=False)
             first = items[0].get("id") if items else None
@@ -230,7 +238,7 @@ def _body(writer: _ScriptWriter, html: str) -> None:
                 position = element.parent.find_all("li", recursive=False).index(element)
                 prefix = f"{int(element.parent.get('start', 1)) + position}. "
                 if not text.strip():
-                    writer.add(prefix, element["id"], None, "item", PAUSE_SENTENCE)
+                    writer.add("", element["id"], None, "item", PAUSE_SENTENCE, prefix)
             writer.add_text(text, element["id"], "item" if element.name == "li" else "text", prefix)
             for alt in alts:
                 writer.add(f"Image: {alt}", element["id"], None, "text", PAUSE_BLOCK)

@@ -1,4 +1,4 @@
-"""pyttsx3 + espeak-ng, wrapped so that every file it writes is complete and checked.
+"""The clear voice: pyttsx3 + espeak-ng, wrapped so that every file it writes is complete and checked.
 
 pyttsx3 2.99's espeak driver has known quirks (see nateshmbhat/pyttsx3 #170, #219, #283
 and #348): synthesis runs on espeak's own thread and `runAndWait()` can return before
@@ -7,9 +7,13 @@ driver prints "Audio saved to …" on stdout; several queued `save_to_file` call
 up in one file; its callback holds only a weak reference to the engine; and runAndWait()
 starts by cancelling anything espeak still reports as playing, which now and then is the
 utterance it is about to make. So a
-`SpeechEngine` lives in its own worker process, keeps a strong reference to the engine,
+`ClearEngine` lives in its own worker process, keeps a strong reference to the engine,
 queues one sentence at a time, waits for the WAV to be complete, checks its length
 against the text, and retries before giving up with an error that names the article.
+
+Word timings come from espeak-ng's own word events: the driver's synthesis callback is
+wrapped so that each event's text position and audio position are kept (pyttsx3's
+"started-word" notification passes on the position in the text but not in the audio).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SpeechError
-from .audio import AudioFormatError, read_wav, seconds, trim_silence, wav_is_complete
+from .audio import SAMPLE_RATE, AudioFormatError, read_wav, seconds, trim_bounds, wav_is_complete
+from .engines import CLEAR, Utterance, VoiceSpec, plausible
+from .words import spoken_words, timings_from_starts
 
 log = logging.getLogger(__name__)
 
@@ -75,17 +81,6 @@ def check_engine() -> EngineInfo:
     return EngineInfo(pyttsx3=importlib.metadata.version("pyttsx3"), espeak=espeak.split()[0])
 
 
-def expected_seconds(text: str, rate: int) -> float:
-    """Return roughly how long `text` takes to say at `rate` words a minute."""
-    return len(text.split()) * 60.0 / rate
-
-
-def plausible(duration: float, text: str, rate: int) -> bool:
-    """Return True if `duration` is a believable length for saying `text` at `rate`."""
-    expected = expected_seconds(text, rate)
-    return 0.25 * expected - 0.3 <= duration <= 3.0 * expected + 1.5
-
-
 class _StdoutToLog:
     """Stands in for sys.stdout in a worker: the driver's prints become debug log lines."""
 
@@ -98,10 +93,13 @@ class _StdoutToLog:
         pass
 
 
-class SpeechEngine:
+class ClearEngine:
     """One process's pyttsx3 engine: synthesises a sentence at a time into checked PCM."""
 
-    def __init__(self, voice: str, rate: int, workdir: Path):
+    name = CLEAR
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, spec: VoiceSpec, workdir: Path):
         try:
             import pyttsx3
         except ImportError as exc:
@@ -109,6 +107,7 @@ class SpeechEngine:
                 f"Speech is not available: pyttsx3 is not installed ({exc}). "
                 f"Install it with: {INSTALL_PYTTSX3}"
             ) from exc
+        sys.stdout = _StdoutToLog()  # the driver prints a line for every file it saves
         try:
             self._engine = pyttsx3.init("espeak")  # a strong reference: the driver holds a weak one
         except (RuntimeError, OSError) as exc:
@@ -116,6 +115,7 @@ class SpeechEngine:
                 f"Speech is not available: espeak-ng did not start ({exc}). "
                 f"Install it with: {INSTALL_ESPEAK}"
             ) from exc
+        voice = spec.model
         if voice:
             known = {v.id for v in self._engine.getProperty("voices")} | {
                 v.name for v in self._engine.getProperty("voices")
@@ -126,21 +126,37 @@ class SpeechEngine:
                     "then set VOICEREF_VOICE"
                 )
             self._engine.setProperty("voice", voice)
-        self._engine.setProperty("rate", rate)
+        self._engine.setProperty("rate", spec.rate)
         self._engine.connect("finished-utterance", self._on_finished)
         from pyttsx3.drivers import _espeak  # the driver's own binding of libespeak-ng
 
+        self._espeak = _espeak
         self._is_playing = _espeak.IsPlaying
+        self._driver_callback = self._engine.proxy._driver._onSynth
+        _espeak.SetSynthCallback(self._on_synth)  # the binding keeps a reference to it
+        self._events: list[tuple[int, int]] = []  # (character, millisecond) of each word
         self._cancelled = False
-        self.voice, self.rate = voice, rate
+        self.version = spec.version
+        self.rate = spec.rate
         self.workdir = workdir
         self._count = 0
+
+    def _on_synth(self, wav, numsamples, events) -> int:
+        """Keep the word events' positions, then let the driver collect the audio."""
+        index = 0
+        while events[index].type != self._espeak.EVENT_LIST_TERMINATED:
+            event = events[index]
+            if event.type == self._espeak.EVENT_WORD:
+                self._events.append((event.text_position - 1, event.audio_position))
+            index += 1
+        return self._driver_callback(wav, numsamples, events)
 
     def _attempt(self, text: str) -> Path:
         self._count += 1
         path = self.workdir / f"sentence-{os.getpid()}-{self._count}.wav"
         self._wait_until_idle()
         self._cancelled = False
+        self._events = []
         self._engine.save_to_file(text, str(path))
         self._engine.runAndWait()
         deadline = time.monotonic() + WAIT_SECONDS
@@ -167,17 +183,29 @@ class SpeechEngine:
         while self._is_playing() and time.monotonic() < deadline:
             time.sleep(0.001)
 
-    def synthesize(self, text: str):
-        """Return the trimmed samples of `text` spoken, retrying a missing or odd result."""
+    def _utterance(self, text: str, path: Path) -> Utterance:
+        """Return the trimmed samples in `path` with the words espeak reported for `text`."""
+        samples = read_wav(path)
+        low, high = trim_bounds(samples)
+        spans = spoken_words(text)
+        starts: list[int | None] = [None] * len(spans)
+        for character, millisecond in self._events:
+            word = next((k for k, (a, b) in enumerate(spans) if a <= character < b), None)
+            if word is not None and starts[word] is None:
+                starts[word] = min(max(round(millisecond * SAMPLE_RATE / 1000) - low, 0), high - low)
+        return Utterance(samples[low:high], timings_from_starts(spans, starts, samples[low:high]))
+
+    def synthesize(self, text: str) -> Utterance:
+        """Return `text` spoken, with its word timings, retrying a missing or odd result."""
         problem = ""
         for attempt in range(1, RETRIES + 1):
             path: Path | None = None
             try:
                 path = self._attempt(text)
-                samples = trim_silence(read_wav(path))
-                if plausible(seconds(samples), text, self.rate):
-                    return samples
-                problem = f"{seconds(samples):.2f} s of audio for {len(text.split())} words"
+                utterance = self._utterance(text, path)
+                if plausible(seconds(utterance.samples), text, self.rate):
+                    return utterance
+                problem = f"{seconds(utterance.samples):.2f} s of audio for {len(text.split())} words"
             except (SpeechError, AudioFormatError) as exc:
                 problem = str(exc)
             finally:
@@ -185,18 +213,3 @@ class SpeechEngine:
                     path.unlink(missing_ok=True)
             log.warning("retrying %r (attempt %d of %d): %s", text[:80], attempt, RETRIES, problem)
         raise SpeechError(f"could not synthesise {text[:60]!r}: {problem}")
-
-
-_engine: SpeechEngine | None = None  # one per worker process: espeak starts once per process
-
-
-def worker_engine(voice: str, rate: int, workdir: Path) -> SpeechEngine:
-    """Return this worker process's engine, starting it on first use."""
-    global _engine
-    if _engine is None:
-        sys.stdout = _StdoutToLog()  # the driver prints a line for every file it saves
-        _engine = SpeechEngine(voice, rate, workdir)
-    elif (_engine.voice, _engine.rate) != (voice, rate):
-        raise SpeechError("a speech worker cannot change voice or rate: start a new build")
-    _engine.workdir = workdir
-    return _engine

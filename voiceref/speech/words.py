@@ -1,0 +1,177 @@
+"""Word timings: the words an engine spoke, mapped onto the words the page shows.
+
+An engine reports when each word of the text it was given is heard (Piper from its
+per-phoneme sample counts, espeak-ng from its word events). That text is the normalised
+sentence ("nineteen ninety-three", "M S", a respelling), not the page's ("1993", "MS",
+"ocrelizumab"), so the two word lists are aligned: words that read the same anchor the
+alignment, and each run of page words between anchors shares the time of the spoken run
+between the same anchors, split at word boundaries in proportion to length. A page word
+that is not spoken (a web address) gets a zero-length timing where it falls, so every
+word the page shows has one, and the timings never go backwards.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from difflib import SequenceMatcher
+
+from .engines import WordTiming
+
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCTUATION = re.compile(r"^[^\w\[]+|[^\w\]]+$")
+PHONEMES = re.compile(r"\[\[[^\]]*\]\]")
+QUIET = 300  # of 32767: a word's end is moved back over anything quieter
+STEP = 64  # samples in one loudness probe
+
+
+def page_words(text: str, offset: int = 0) -> tuple[tuple[int, int, str], ...]:
+    """Return the words of `text` as (from, to, word), offsets moved by `offset`.
+
+    A word is a run of non-spaces with at least one letter or digit, trimmed of the
+    punctuation around it ("(MS)," is the word MS), as the page would mark it.
+    """
+    words = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if not any(c.isalnum() for c in token):
+            continue
+        lead = len(token) - len(token.lstrip("([{\"'“‘«—–-…*_"))
+        tail = len(token) - len(token.rstrip(")]}\"'”’».,;:!?—–-…*_"))
+        start, end = match.start() + lead, match.end() - tail
+        if start >= end:
+            start, end = match.start(), match.end()
+        words.append((offset + start, offset + end, text[start:end]))
+    return tuple(words)
+
+
+def spoken_words(text: str) -> list[tuple[int, int]]:
+    """Return the (first, last) offsets of the words an engine is asked to say in `text`."""
+    spans = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if PHONEMES.search(token) or any(c.isalnum() for c in token):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def loud_end(samples: array, start: int, end: int) -> int:
+    """Return where the sound between `start` and `end` stops (`end` without its quiet tail)."""
+    position = end
+    while position - STEP > start:
+        chunk = samples[position - STEP : position]
+        if max(chunk) > QUIET or -min(chunk) > QUIET:
+            break
+        position -= STEP
+    return max(position, start)
+
+
+def timings_from_starts(
+    spans: list[tuple[int, int]], starts: list[int | None], samples: array
+) -> tuple[WordTiming, ...]:
+    """Return word timings from the sample where each word starts (None: not reported).
+
+    Words without a start of their own share the time between the reported starts
+    around them in proportion to their length; each word ends where the sound stops
+    before the next word begins.
+    """
+    filled: list[float] = [0.0] * len(spans)
+
+    def spread(indices: list[int], low: float, high: float) -> None:
+        lengths = [spans[k][1] - spans[k][0] for k in indices]
+        position = low
+        for k, length in zip(indices, lengths, strict=True):
+            filled[k] = position
+            position += (high - low) * length / (sum(lengths) or 1)
+
+    known = [i for i, s in enumerate(starts) if s is not None]
+    bounds = [0] + known + [len(spans)]
+    times = [0.0] + [float(starts[i]) for i in known] + [float(len(samples))]  # type: ignore[arg-type]
+    for number in range(len(bounds) - 1):
+        indices = list(range(bounds[number], bounds[number + 1]))
+        if indices:
+            spread(indices, times[number], times[number + 1])
+    timings = []
+    for k, (first, last) in enumerate(spans):
+        start = int(min(max(filled[k], 0), len(samples)))
+        following = int(filled[k + 1]) if k + 1 < len(spans) else len(samples)
+        following = min(max(following, start), len(samples))
+        timings.append(WordTiming(start, loud_end(samples, start, following), first, last))
+    return tuple(timings)
+
+
+def _key(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def _weight(word: str) -> int:
+    """Return roughly how long a page word takes to say: numbers run longer than they look."""
+    key = _key(word)
+    return max(1, len(key) + 3 * sum(c.isdigit() for c in key))
+
+
+def _split(span_words: list[tuple[int, int, str]], spoken: list[WordTiming], text: str) -> list[tuple[int, int]]:
+    """Share the time of `spoken` words among `span_words`, at spoken word boundaries if enough."""
+    weights = [_weight(w[2]) for w in span_words]
+    total = sum(weights)
+    start, end = spoken[0].start, spoken[-1].end
+    if len(spoken) >= len(span_words):
+        lengths = [max(1, len(_key(text[s.first : s.last]))) for s in spoken]
+        cumulative, running = [], 0
+        for length in lengths:
+            running += length
+            cumulative.append(running / sum(lengths))
+        bounds, low, share = [], 0, 0
+        for number, weight in enumerate(weights[:-1]):
+            share += weight / total
+            remaining = len(span_words) - number - 1
+            choices = range(low, len(spoken) - remaining)
+            best = min(choices, key=lambda k: abs(cumulative[k] - share))
+            bounds.append(best)
+            low = best + 1
+        pieces, first = [], 0
+        for last in bounds + [len(spoken) - 1]:
+            pieces.append((spoken[first].start, spoken[last].end))
+            first = last + 1
+        return pieces
+    pieces, position = [], float(start)
+    for weight in weights:
+        following = position + (end - start) * weight / total
+        pieces.append((round(position), round(following)))
+        position = following
+    return pieces
+
+
+def map_to_page(
+    words: tuple[tuple[int, int, str], ...], text: str, spoken: tuple[WordTiming, ...]
+) -> list[tuple[int, int, int, int]]:
+    """Return (start sample, end sample, from, to) for every page word of a sentence.
+
+    `words` are the page's words (from `page_words`), `text` is what the engine said and
+    `spoken` its word timings in that text.
+    """
+    if not words:
+        return []
+    page_keys = [_key(w[2]) for w in words]
+    spoken_keys = [_key(text[s.first : s.last]) or "\0" for s in spoken]
+    matcher = SequenceMatcher(None, page_keys, spoken_keys, autojunk=False)
+    times: list[tuple[int, int] | None] = [None] * len(words)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                times[i] = (spoken[j].start, spoken[j].end)
+        elif i2 > i1 and j2 > j1:
+            for i, piece in zip(range(i1, i2), _split(list(words[i1:i2]), list(spoken[j1:j2]), text), strict=True):
+                times[i] = piece
+    result, previous = [], 0
+    for i, (first, last, _) in enumerate(words):
+        span = times[i]
+        if span is None:  # not spoken: an instant where it falls
+            following = next((t[0] for t in times[i + 1 :] if t is not None), None)
+            at = previous if following is None else min(max(previous, 0), following)
+            span = (at, at)
+        start = max(span[0], previous)
+        end = max(span[1], start)
+        result.append((start, end, first, last))
+        previous = end
+    return result
