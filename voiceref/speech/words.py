@@ -17,12 +17,14 @@ from array import array
 from difflib import SequenceMatcher
 
 from .engines import WordTiming
+from .normalise import normalise
 
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCTUATION = re.compile(r"^[^\w\[]+|[^\w\]]+$")
 PHONEMES = re.compile(r"\[\[[^\]]*\]\]")
 QUIET = 300  # of 32767: a word's end is moved back over anything quieter
 STEP = 64  # samples in one loudness probe
+MAX_SEARCH = 20_000  # page words × spoken words² beyond which a run is split by length
 
 
 def page_words(text: str, offset: int = 0) -> tuple[tuple[int, int, str], ...]:
@@ -105,38 +107,48 @@ def _key(word: str) -> str:
 
 
 def _weight(word: str) -> int:
-    """Return roughly how long a page word takes to say: numbers run longer than they look."""
-    key = _key(word)
-    return max(1, len(key) + 3 * sum(c.isdigit() for c in key))
+    """Return roughly how long a page word takes to say ("20" is "twenty")."""
+    return max(1, len(_key(normalise(word))))
+
+
+def _score(form: str, said: str) -> float:
+    """Return how well a page word's spoken form matches what was said: shared letters, less a
+    little for each letter of difference in length."""
+    matched = sum(block.size for block in SequenceMatcher(None, form, said, autojunk=False).get_matching_blocks())
+    return matched - 0.25 * abs(len(form) - len(said))
 
 
 def _split(span_words: list[tuple[int, int, str]], spoken: list[WordTiming], text: str) -> list[tuple[int, int]]:
-    """Share the time of `spoken` words among `span_words`, at spoken word boundaries if enough."""
+    """Share the time of `spoken` words among `span_words`.
+
+    With at least as many spoken words as page words, each page word takes a run of
+    spoken words, chosen so that the runs best match the page words said on their own
+    ("1993" → "nineteen ninety-three", "mg/day" → "milligrams a day"); otherwise, or
+    when the run is too long to search, time is shared in proportion to length.
+    """
+    count, total = len(span_words), len(spoken)
+    if count <= total and count * total * total <= MAX_SEARCH:
+        forms = [normalise(w[2]).casefold() for w in span_words]
+        said = [text[s.first : s.last].casefold().strip(".,;:!?") for s in spoken]
+        best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+        for i in range(1, count + 1):
+            for j in range(i, total - (count - i) + 1):
+                best[i, j] = max(
+                    (best[i - 1, k][0] + _score(forms[i - 1], " ".join(said[k:j])), k)
+                    for k in range(i - 1, j)
+                    if (i - 1, k) in best
+                )
+        pieces, j = [], total
+        for i in range(count, 0, -1):
+            k = best[i, j][1]
+            pieces.append((spoken[k].start, spoken[j - 1].end))
+            j = k
+        return pieces[::-1]
     weights = [_weight(w[2]) for w in span_words]
-    total = sum(weights)
     start, end = spoken[0].start, spoken[-1].end
-    if len(spoken) >= len(span_words):
-        lengths = [max(1, len(_key(text[s.first : s.last]))) for s in spoken]
-        cumulative, running = [], 0
-        for length in lengths:
-            running += length
-            cumulative.append(running / sum(lengths))
-        bounds, low, share = [], 0, 0
-        for number, weight in enumerate(weights[:-1]):
-            share += weight / total
-            remaining = len(span_words) - number - 1
-            choices = range(low, len(spoken) - remaining)
-            best = min(choices, key=lambda k: abs(cumulative[k] - share))
-            bounds.append(best)
-            low = best + 1
-        pieces, first = [], 0
-        for last in bounds + [len(spoken) - 1]:
-            pieces.append((spoken[first].start, spoken[last].end))
-            first = last + 1
-        return pieces
     pieces, position = [], float(start)
     for weight in weights:
-        following = position + (end - start) * weight / total
+        following = position + (end - start) * weight / sum(weights)
         pieces.append((round(position), round(following)))
         position = following
     return pieces

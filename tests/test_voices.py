@@ -1,0 +1,113 @@
+"""Both real voices on the fixture corpus: Piper ("natural") and pyttsx3 + espeak-ng ("clear").
+
+Each article is rendered in a spawned worker, as the build does; the tests read back the
+MP3 (decoded, and its ID3 chapter frames with mutagen) and the word timings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import miniaudio
+import pytest
+from mutagen.id3 import ID3
+
+from voiceref.content import load_site
+from voiceref.speech import load_lexicon, speech_script
+from voiceref.speech.audio import SAMPLE_RATE
+from voiceref.speech.engines import VOICES, lexicon_for, voice_spec
+from voiceref.speech.render import AudioJob, render_article
+from voiceref.speech.workers import exit_with_parent
+
+FIXTURES = Path(__file__).parent / "fixtures" / "content"
+ARTICLES = ["clonazepam", "mri", "myoclonus"]
+
+
+@pytest.fixture(scope="module", params=VOICES)
+def rendered(request, tmp_path_factory):
+    """The fixture articles rendered by one real voice, each with its script and files."""
+    spec = voice_spec(request.param)
+    lexicon = lexicon_for(spec, load_lexicon(FIXTURES / "lexicon.yaml"))
+    folder = tmp_path_factory.mktemp(request.param)
+    articles = [a for a in load_site(FIXTURES).articles if a.slug in ARTICLES]
+    jobs = [
+        AudioJob(speech_script(a, lexicon), f"{a.slug:0<20}", folder / a.slug, folder, "", spec.rate, str(a.path), spec)
+        for a in articles
+    ]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=exit_with_parent) as pool:
+        results = list(pool.map(render_article, jobs))
+    return spec, [(job.script, result) for job, result in zip(jobs, results, strict=True)]
+
+
+def decoded(result):
+    data = result.files["mp3"].read_bytes()
+    return miniaudio.decode(data, nchannels=1, sample_rate=SAMPLE_RATE).samples
+
+
+def rms(samples, start: float, end: float) -> float:
+    chunk = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+    return math.sqrt(sum(s * s for s in chunk) / max(len(chunk), 1))
+
+
+@pytest.mark.speech
+def test_every_page_word_has_a_timing_in_order_inside_its_sentence(rendered):
+    spec, results = rendered
+    for script, result in results:
+        timings = json.loads(result.files["timings"].read_text(encoding="utf-8"))
+        assert timings["voice"] == spec.name and timings["engine"] == spec.version
+        previous = 0.0
+        for sentence, timed in zip(script.sentences, timings["sentences"], strict=True):
+            words = timed["words"]
+            assert [(w["from"], w["to"]) for w in words] == [(a, b) for a, b, _ in sentence.words]
+            if sentence.start is not None:
+                assert words, sentence  # every sentence on the page has its words timed
+                assert all(sentence.start <= w["from"] < w["to"] <= sentence.end for w in words)
+            for word in words:
+                assert previous <= word["start"] <= word["end"] <= timings["duration"]
+                assert timed["start"] <= word["start"] and word["end"] <= timed["end"]
+                previous = word["end"]
+
+
+@pytest.mark.speech
+def test_the_words_are_heard_where_their_timings_say(rendered):
+    _, results = rendered
+    for _, result in results:
+        samples = decoded(result)
+        timings = json.loads(result.files["timings"].read_text(encoding="utf-8"))
+        words = [w for s in timings["sentences"] for w in s["words"]]
+        speech = sum(s["end"] - s["start"] for s in timings["sentences"])
+        assert sum(w["end"] - w["start"] for w in words) > 0.5 * speech
+        for word in words:
+            if word["end"] - word["start"] >= 0.1:
+                assert rms(samples, word["start"], word["end"]) > 400, word
+        for a, b in zip(timings["sentences"], timings["sentences"][1:], strict=False):
+            assert rms(samples, a["end"] + 0.04, b["start"] - 0.04) < 150  # no word in the pause
+
+
+@pytest.mark.speech
+def test_the_mp3_carries_the_chapters_of_its_timings(rendered):
+    _, results = rendered
+    for script, result in results:
+        tag = ID3(result.files["mp3"])
+        timings = json.loads(result.files["timings"].read_text(encoding="utf-8"))
+        chapters = sorted(tag.getall("CHAP"), key=lambda c: c.start_time)
+        assert [str(c.sub_frames["TIT2"]) for c in chapters] == [c.title for c in script.chapters]
+        assert [c.start_time for c in chapters] == [round(c["start"] * 1000) for c in timings["chapters"]]
+        assert chapters[-1].end_time == round(timings["duration"] * 1000)
+        assert tag.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
+
+
+@pytest.mark.speech
+def test_the_natural_voice_reads_the_lexicon_as_phonemes(rendered):
+    spec, results = rendered
+    script = next(s for s, _ in results if s.slug == "clonazepam")
+    said = " ".join(s.text for s in script.sentences)
+    if spec.accepts_phonemes:
+        assert "[[kloʊnˈæziːpæm]]" in said  # "clo NAZZ ee pam": stressed on NAZZ
+    else:
+        assert "clo-nazz-ee-pam" in said and "[[" not in said
