@@ -260,7 +260,9 @@
   }
 
   /* Activating a link to a part of the same page moves keyboard focus there too, so the
-     next Tab continues from the section and focus never falls back to the page itself. */
+     next Tab continues from the section and focus never falls back to the page itself.
+     Focus moves at once, inside the click: a deferred focus() could fire after the reader's
+     next Tab on a slow device and pull focus back from where they had moved it. */
   function focusLinkTarget(event) {
     var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
     if (!link || event.defaultPrevented || event.button > 0) { return; }
@@ -270,7 +272,7 @@
     if (!target.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
       target.setAttribute("tabindex", "-1");
     }
-    window.setTimeout(function () { target.focus({ preventScroll: true }); }, 0);
+    if (document.activeElement !== target) { target.focus({ preventScroll: true }); }
   }
 
   function init() {

@@ -39,7 +39,12 @@ class KeyboardUser:
         """Press one of the allowed keys; return what has focus afterwards."""
         assert key in {"Tab", "Shift+Tab", "Enter", "Space"}, key
         self.page.keyboard.press(key)
+        self.settle()
         return self.focus()
+
+    def settle(self) -> None:
+        """Wait until the page has handled the key: a frame, then any task it queued."""
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
 
     def act(self, key: str) -> dict:
         """Activate the focused control in place; focus must stay visible, not fall to body."""
