@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem
 from .model import Article
+from .readability import flesch_kincaid_grade
 from .render import fold
 from .review import ReviewDue, review_problems, reviews_due
 
@@ -44,8 +45,6 @@ def check_quality(
     `abbreviations` is the set the lexicon expands (None skips that check); `today` dates the
     review schedule.
     """
-    import textstat  # slow to import (a tenth of a second), and only `voiceref check` needs it
-
     report = QualityReport()
     owners: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -58,7 +57,7 @@ def check_quality(
         if not any(source.url for source in article.sources):
             report.problems.append(Problem(article.path, line_of("sources"), "needs at least one source with a url"))
         if article.summary:
-            grade = textstat.flesch_kincaid_grade(article.summary)
+            grade = flesch_kincaid_grade(article.summary)
             report.grades[article.section].append(grade)
             if grade > MAX_SUMMARY_GRADE:
                 reason = f"summary reads at grade {grade:.1f} (aim for {MAX_SUMMARY_GRADE:.0f} or below)"
