@@ -113,3 +113,36 @@ def test_no_alias_is_shared_between_entries(site):
 def test_search_finds_entries_by_lay_terms_and_brand_names(bundled_search, query, slug):
     urls = [hit.url for hit in bundled_search.search(query).hits[:3]]
     assert f"/glossary/{slug}" in urls, urls
+
+
+def test_no_summary_reads_above_the_grade_limit(site):
+    report = check_quality(site.articles, {a.key: (lambda field: 1) for a in site.articles}, None)
+    assert [str(w) for w in report.warnings if "reads at grade" in str(w)] == []
+
+
+# Where a reader may need help fast, the entry carries a care card of at least these levels.
+CARE_CARDS = {
+    "relapse": {"urgent", "emergency"},
+    "optic-neuritis": {"urgent"},
+    "vision-problems": {"urgent"},
+    "diplopia": {"urgent", "emergency"},
+    "dysphagia": {"urgent"},
+    "depression": {"urgent", "emergency"},
+    "emotional-changes": {"urgent", "emergency"},
+    "bladder-problems": {"non-urgent", "urgent"},
+    "pseudo-relapse": {"urgent"},
+    "natalizumab": {"urgent"},
+    "baclofen": {"urgent", "emergency"},
+    "intrathecal-baclofen": {"urgent", "emergency"},
+    "numbness": {"emergency"},
+    "dysarthria": {"emergency"},
+}
+
+
+@pytest.mark.parametrize(("slug", "levels"), CARE_CARDS.items())
+def test_urgent_help_is_a_care_card(site, slug, levels):
+    from bs4 import BeautifulSoup
+
+    cards = BeautifulSoup(site.get("glossary", slug).html, "html.parser").select("div.care-card")
+    found = {c["class"][1].removeprefix("care-card-") for c in cards}
+    assert levels <= found, (slug, found)
