@@ -34,7 +34,13 @@ CONTAINER = """<?xml version="1.0" encoding="utf-8"?>
 </container>
 """
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "synchronizedAudioText", "displayTransformability")
+FEATURES = (
+    "structuralNavigation",
+    "tableOfContents",
+    "readingOrder",
+    "synchronizedAudioText",
+    "displayTransformability",
+)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def _shallow_copy(tag: Tag, soup: BeautifulSoup) -> Tag:
     return soup.new_tag(tag.name, attrs=attrs)
 
 
-def _split_before(node: PageElement, top: Tag, soup: BeautifulSoup) -> PageElement:
+def _split_before(node: PageElement, top: Tag, soup: BeautifulSoup, made: list[Tag]) -> PageElement:
     """Split the elements between `node` and `top` so `node` begins a child of `top`; return it."""
     current = node
     while current.parent is not top:
@@ -84,6 +84,7 @@ def _split_before(node: PageElement, top: Tag, soup: BeautifulSoup) -> PageEleme
         if current.previous_sibling is not None:
             moving = [current, *current.next_siblings]
             copy = _shallow_copy(parent, soup)
+            made += [parent, copy]
             parent.insert_after(copy)
             for item in moving:
                 copy.append(item.extract())
@@ -93,7 +94,7 @@ def _split_before(node: PageElement, top: Tag, soup: BeautifulSoup) -> PageEleme
     return current
 
 
-def _split_after(node: PageElement, top: Tag, soup: BeautifulSoup) -> PageElement:
+def _split_after(node: PageElement, top: Tag, soup: BeautifulSoup, made: list[Tag]) -> PageElement:
     """Split the elements between `node` and `top` so `node` ends a child of `top`; return it."""
     current = node
     while current.parent is not top:
@@ -101,6 +102,7 @@ def _split_after(node: PageElement, top: Tag, soup: BeautifulSoup) -> PageElemen
         if current.next_sibling is not None:
             moving = list(current.next_siblings)
             copy = _shallow_copy(parent, soup)
+            made += [parent, copy]
             parent.insert_after(copy)
             for item in moving:
                 copy.append(item.extract())
@@ -131,11 +133,12 @@ def wrap_ranges(element: Tag, ranges: list[Range], soup: BeautifulSoup) -> list[
             raise ValueError(f"sentence {item.id} ({item.start}–{item.end}) is outside the {length} characters")
     _split_text(element, [offset for r in ordered for offset in (r.start, r.end)])
     nodes = own_text_nodes(element)
-    unwrapped = []
+    unwrapped: list[str] = []
+    made: list[Tag] = []
     for item in ordered:
         inside = [node for offset, node in nodes if item.start <= offset < item.end and len(node)]
-        first = _split_before(inside[0], element, soup)
-        last = _split_after(inside[-1], element, soup)
+        first = _split_before(inside[0], element, soup, made)
+        last = _split_after(inside[-1], element, soup, made)
         run = [first]
         while run[-1] is not last:
             run.append(run[-1].next_sibling)
@@ -146,4 +149,7 @@ def wrap_ranges(element: Tag, ranges: list[Range], soup: BeautifulSoup) -> list[
         first.insert_before(span)
         for node in run:
             span.append(node.extract())
+    for part in made:  # a part that holds only the space between two sentences is not needed
+        if part.parent is not None and not part.find(True) and not part.get_text().strip():
+            part.unwrap()
     return unwrapped

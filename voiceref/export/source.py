@@ -42,6 +42,10 @@ def article_html(article: Article, related: list[Article], duration: float, env:
     return template.render(article=article, related=related, listen=listening_time(round(duration * 1000)))
 
 
+def _count(urls: list[str], one: str = "has", many: str = "have") -> str:
+    return f"1 article {one}" if len(urls) == 1 else f"{len(urls)} articles {many}"
+
+
 def _listed(urls: list[str]) -> str:
     more = f" and {len(urls) - LISTED} more" if len(urls) > LISTED else ""
     return ", ".join(urls[:LISTED]) + more
@@ -100,11 +104,12 @@ def book_from_build(
             sections.append(BookSection(name, SECTIONS[name].title, SECTIONS[name].description, tuple(articles)))
     problems = []
     if missing:
-        problems.append(f"{len(missing)} articles have no audio yet: {_listed(missing)}.")
+        problems.append(f"{_count(missing)} no audio yet: {_listed(missing)}.")
     if stale:
-        problems.append(f"{len(stale)} articles changed since their audio was made: {_listed(stale)}.")
+        problems.append(f"{_count(stale, 'changed', 'changed')} since their audio was made: {_listed(stale)}.")
     if problems:
-        raise ExportError(" ".join(problems) + f" Run voiceref build to make the audio in {audio_dir}, then export again.")
+        problems.append(f"Run voiceref build to make the audio in {audio_dir}, then export again.")
+        raise ExportError(" ".join(problems))
     dates = [a.date or a.reviewed for s in sections for a in (site.get(s.name, b.slug) for b in s.articles) if a]
     newest = max(dates, default=dt.date(2000, 1, 1))
     title = "voiceref" if section is None else f"voiceref: {SECTIONS[section].title}"
