@@ -26,6 +26,10 @@ h1, h2, h3, h4 {{ line-height: 1.25; }}
 a {{ color: #0645ad; }}
 .article-meta, .review, .aliases {{ color: #333; }}
 .in-short {{ border-left: 0.3em solid #1d5e9e; padding-left: 0.8em; }}
+.care-card {{ border: 2px solid #005eb8; border-left-width: 0.6em; padding: 0 0.8em; margin: 1em 0; }}
+.care-card-urgent {{ border-color: #b3261e; }}
+.care-card-emergency {{ border-color: #7a0e0e; border-width: 4px 4px 4px 0.75em; }}
+.care-level {{ display: block; font-size: 0.85em; }}
 .{ACTIVE_CLASS} {{ background-color: #ffe16b; color: #000; outline: 2px solid #7a5c00; }}
 """
 
