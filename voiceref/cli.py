@@ -17,6 +17,7 @@ from .content import SECTIONS, Site, load_site
 from .content.quality import QualityReport, check_quality
 from .content.review import DUE_SOON_DAYS
 from .errors import ContentError, VoicerefError
+from .speech.engines import CLEAR, VOICES
 
 log = logging.getLogger(__name__)
 
@@ -202,3 +203,43 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
     click.echo(f"Serving voiceref on http://{settings['HOST']}:{settings['PORT']}/", err=True)
     Server().run()
+
+
+@main.group()
+def export() -> None:
+    """Export the built site to read elsewhere."""
+
+
+@export.command("epub")
+@click.option("--section", type=click.Choice(list(SECTIONS)), help="One section only (default: the whole site).")
+@click.option("--voice", type=click.Choice(VOICES), default=CLEAR, show_default=True, help="The voice that reads it.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
+@click.option("--audio", "audio_dir", type=click.Path(path_type=Path), help="Where the built audio is.")
+@click.option("--public-url", help="Where the site is served; links to pages not in the book go there.")
+def export_epub(
+    section: str | None,
+    voice: str,
+    out: Path | None,
+    content_dir: Path | None,
+    audio_dir: Path | None,
+    public_url: str | None,
+) -> None:
+    """Write the site, or one section, as an EPUB 3 talking book read by the built audio.
+
+    Nothing is synthesised: build the audio first (voiceref build).
+    """
+    from .export import book_filename, export_book
+
+    settings = _settings(CONTENT_DIR=content_dir, AUDIO_DIR=audio_dir, PUBLIC_URL=public_url)
+    target = out or Path(book_filename(section, voice))
+    started = time.perf_counter()
+    try:
+        report = export_book(settings, target, section=section, voice=voice)
+    except VoicerefError as error:
+        _fail(error)
+        return
+    click.echo(
+        f"Wrote {report.path}: {report.articles} articles, {report.sentences:,} sentences, "
+        f"{report.duration / 3_600_000:.1f} h of audio, {report.size_label}, in {time.perf_counter() - started:.1f} s"
+    )

@@ -12,6 +12,7 @@ DEFAULTS: dict[str, object] = {
     "INDEX_DIR": ROOT / "index",
     "AUDIO_DIR": ROOT / "audio",
     "SITE_NAME": "voiceref",
+    "PUBLIC_URL": "http://127.0.0.1:5000/",  # where the site is served: talking books link to it
     "SEARCH_PAGE_SIZE": 10,
     "SEARCH_MAX_QUERY": 200,
     "VOICE": "",  # empty: the engine's default English voice

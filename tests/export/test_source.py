@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from voiceref.cli import main
 from voiceref.content import load_site
 from voiceref.export.model import ExportError
 from voiceref.export.source import book_from_build
@@ -57,9 +61,15 @@ def test_an_article_without_audio_is_named_with_what_to_do(corpus):
     catalog = json.loads(catalog_path.read_text())
     del catalog["articles"]["glossary/mri"]
     catalog_path.write_text(json.dumps(catalog))
-    with pytest.raises(ExportError, match=r"1 article has no audio yet: /glossary/mri\. Run voiceref build"):
+    missing = r"1 article has no audio in the clear voice yet: /glossary/mri\. Run voiceref build"
+    with pytest.raises(ExportError, match=missing):
         book(corpus)
     assert [a.slug for a in book(corpus, section="essays").articles] == ["what-is-ms"]
+
+
+def test_a_voice_that_was_not_built_is_named(corpus):
+    with pytest.raises(ExportError, match=r"10 articles have no audio in the natural voice yet: /glossary/clonaz"):
+        book(corpus, voice="natural")
 
 
 def test_audio_made_from_an_older_version_of_an_article_is_refused(corpus):
@@ -72,3 +82,24 @@ def test_audio_made_from_an_older_version_of_an_article_is_refused(corpus):
 def test_an_unknown_section_is_refused(corpus):
     with pytest.raises(ExportError, match="no section “recipes”"):
         book(corpus, section="recipes")
+
+
+def test_the_command_writes_a_book_and_says_what_is_in_it(corpus, monkeypatch):
+    monkeypatch.chdir(corpus)
+    args = ["export", "epub", "--content", str(corpus / "content"), "--audio", str(corpus / "audio"),
+            "--section", "glossary", "--public-url", PUBLIC]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert re.fullmatch(r"Wrote voiceref-glossary-clear\.epub: 5 articles, \d+ sentences, [\d.]+ h of audio, "
+                        r"\d+ kB, in [\d.]+ s\n", done.output)
+    with zipfile.ZipFile(corpus / "voiceref-glossary-clear.epub") as archive:
+        assert archive.namelist()[0] == "mimetype"
+
+
+def test_the_command_explains_missing_audio_and_exits_1(corpus, tmp_path):
+    args = ["export", "epub", "--content", str(corpus / "content"), "--audio", str(tmp_path / "nothing"),
+            "--out", str(tmp_path / "book.epub")]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 1
+    assert "10 articles have no audio in the clear voice yet" in done.output and "voiceref build" in done.output
+    assert not (tmp_path / "book.epub").exists()

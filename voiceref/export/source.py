@@ -16,6 +16,7 @@ from .. import config
 from ..content import DISCLAIMER, SECTIONS, Article, Site
 from ..errors import SpeechError
 from ..speech.build import read_catalog, read_timings, source_key
+from ..speech.engines import CLEAR, NATURAL
 from ..speech.lexicon import Lexicon
 from ..speech.service import AudioLibrary
 from ..speech.synth import check_engine
@@ -23,7 +24,10 @@ from ..web.templating import long_date
 from .model import Book, BookArticle, BookSection, ExportError, Timing, book_identifier
 from .xhtml import listening_time
 
-NARRATORS = {"clear": "a synthetic voice (espeak-ng, driven by pyttsx3)"}
+NARRATORS = {
+    NATURAL: "a synthetic voice (Piper, with the “joe” English model)",
+    CLEAR: "a synthetic voice (espeak-ng, driven by pyttsx3)",
+}
 LISTED = 8  # articles named in a message before "and N more"
 
 
@@ -57,7 +61,7 @@ def book_from_build(
     lexicon: Lexicon,
     *,
     section: str | None = None,
-    voice: str = "clear",
+    voice: str = CLEAR,
     public_url: str,
     engine_voice: str = "",
     rate: int = 175,
@@ -82,7 +86,7 @@ def book_from_build(
             info = library.info(article.section, article.slug)
             timings = read_timings(info.files["mp3"].parent, info.key) if info else None
             entry = catalog.get("articles", {}).get(f"{article.section}/{article.slug}", {})
-            if timings is None:
+            if timings is None or timings.get("voice") != voice:
                 missing.append(article.url)
                 continue
             if engine is not None and entry.get("source") != source_key(article, lexicon, engine_voice, rate, engine):
@@ -104,7 +108,7 @@ def book_from_build(
             sections.append(BookSection(name, SECTIONS[name].title, SECTIONS[name].description, tuple(articles)))
     problems = []
     if missing:
-        problems.append(f"{_count(missing)} no audio yet: {_listed(missing)}.")
+        problems.append(f"{_count(missing)} no audio in the {voice} voice yet: {_listed(missing)}.")
     if stale:
         problems.append(f"{_count(stale, 'changed', 'changed')} since their audio was made: {_listed(stale)}.")
     if problems:
