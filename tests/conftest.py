@@ -20,6 +20,12 @@ def audio_dir_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VOICEREF_AUDIO_DIR", str(tmp_path / "audio"))
 
 
+@pytest.fixture(autouse=True)
+def public_url_is_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make absolute URLs as the test client's requests do (Host: localhost)."""
+    monkeypatch.setenv("VOICEREF_PUBLIC_URL", "http://localhost")
+
+
 @pytest.fixture
 def content_dir(tmp_path: Path) -> Path:
     """A writable copy of the fixture corpus."""

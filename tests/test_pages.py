@@ -143,7 +143,7 @@ def test_no_results_page_offers_help(client):
 @pytest.mark.parametrize(
     "query",
     [
-        "(((", "title:", "*", "%22", "AND", "%00%01%1b", "%ff%fe%fd", "%", "%zz", "a" * 10_000, "",
+        "(((", "title:", "*", "%22", "AND", "%00%01%1b", "%ff%fe%fd", "%", "%zz", "a" * 4_000, "",
         "<script>alert(1)</script>",
     ],
 )

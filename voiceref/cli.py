@@ -180,29 +180,15 @@ def _build_audio(site: Site, settings: dict, jobs: int) -> None:
 @click.option("--port", type=int, help="Port (default 5000).")
 @click.option("--workers", type=int, help="gunicorn worker processes (default 2).")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the built site with gunicorn."""
-    from gunicorn.app.base import BaseApplication
-
-    from . import create_app
+    """Serve the built site with gunicorn (gevent workers; see voiceref/server.py)."""
+    from . import server
 
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
+    click.echo(f"Serving voiceref on http://{settings['HOST']}:{settings['PORT']}/", err=True)
     try:
-        app = create_app()
+        server.serve(settings)
     except VoicerefError as error:
         _fail(error)
-        return
-
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{settings['HOST']}:{settings['PORT']}")
-            self.cfg.set("workers", settings["WORKERS"])
-            self.cfg.set("accesslog", "-")
-
-        def load(self):
-            return app
-
-    click.echo(f"Serving voiceref on http://{settings['HOST']}:{settings['PORT']}/", err=True)
-    Server().run()
 
 
 @main.group()

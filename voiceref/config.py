@@ -12,7 +12,6 @@ DEFAULTS: dict[str, object] = {
     "INDEX_DIR": ROOT / "index",
     "AUDIO_DIR": ROOT / "audio",
     "SITE_NAME": "voiceref",
-    "PUBLIC_URL": "http://127.0.0.1:5000/",  # where the site is served: talking books link to it
     "SEARCH_PAGE_SIZE": 10,
     "SEARCH_MAX_QUERY": 200,
     "VOICE": "",  # empty: the engine's default English voice
@@ -21,6 +20,16 @@ DEFAULTS: dict[str, object] = {
     "PORT": 5000,
     "WORKERS": 2,
     "DEBUG": False,
+    # Serving the public internet (voiceref/web/hosts.py, limits.py, caching.py; voiceref/server.py)
+    "PUBLIC_URL": "",  # every absolute URL (and a talking book's links) from this; empty: http://HOST:PORT
+    "ALLOWED_HOSTS": "",  # comma-separated host names; the public URL's and loopback always
+    "PROXIES": 0,  # how many proxies in front whose X-Forwarded-* headers are trusted
+    "AUDIO_ACCEL": "",  # internal nginx prefix (X-Accel-Redirect) that sends audio from disk
+    "MAX_CONTENT_LENGTH": 64 * 1024,  # bytes of request body (Flask refuses more with 413)
+    "MAX_FORM_MEMORY_SIZE": 16 * 1024,  # bytes of one form field
+    "MAX_FORM_PARTS": 50,  # fields in one form
+    "MAX_QUERY_LENGTH": 4096,  # bytes of query string (414 beyond)
+    "WORKER_CONNECTIONS": 1000,  # open connections per worker process
 }
 
 _PATHS = {"CONTENT_DIR", "INDEX_DIR", "AUDIO_DIR"}
@@ -46,3 +55,11 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         if raw is not None and raw != "":
             settings[key] = _coerce(key, raw, default)
     return settings
+
+
+def public_url(settings: dict[str, object]) -> str:
+    """Return where readers reach the site: PUBLIC_URL, or http://HOST:PORT when it is not set."""
+    if settings.get("PUBLIC_URL"):
+        return str(settings["PUBLIC_URL"])
+    host = str(settings["HOST"])
+    return f"http://[{host}]:{settings['PORT']}" if ":" in host else f"http://{host}:{settings['PORT']}"

@@ -33,6 +33,10 @@ class ContentError(VoicerefError):
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
 
 
+class ConfigError(VoicerefError):
+    """A setting has a value voiceref cannot use; the message names the variable."""
+
+
 class SearchUnavailable(VoicerefError):
     """The search index has not been built, or cannot be opened."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from .. import config
 from ..content import load_site
 from ..speech import load_lexicon
 from .epub import BookReport, write_epub
@@ -44,7 +45,7 @@ def export_book(settings: dict, out: Path, section: str | None = None, voice: st
         load_lexicon(content_dir / "lexicon.yaml"),
         section=section,
         voice=voice,
-        public_url=str(settings["PUBLIC_URL"]),
+        public_url=config.public_url(settings),
         engine_voice=str(settings["VOICE"]),
         rate=int(settings["SPEECH_RATE"]),
     )

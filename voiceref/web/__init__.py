@@ -27,8 +27,12 @@ def services() -> Services:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and handler on `app`."""
-    from . import api, audio, errors, feeds, pages, preferences, security, templating
+    from . import api, assets, audio, caching, errors, feeds, hosts, limits, pages, preferences, security, templating
 
+    hosts.init_app(app)  # first: a refused host is answered before anything else looks at it
+    limits.init_app(app)
+    caching.init_app(app)
+    assets.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -86,17 +88,35 @@ def audio_file(section: str, slug: str, name: str):
             f"The page itself is at {article.url}."
         )
     current = request.args.get("v") == info.key[:12]
-    response = send_file(
-        info.files[kind],
-        mimetype=MEDIA_TYPES[kind],
-        conditional=True,
-        max_age=YEAR if current else SHORT,
-        download_name=f"{slug}.{name.rsplit('.', 1)[-1]}",
-    )
+    download_name = f"{slug}.{name.rsplit('.', 1)[-1]}"
+    if current_app.config["AUDIO_ACCEL"]:
+        response = _accel(info.files[kind], MEDIA_TYPES[kind], download_name)
+        response.cache_control.max_age = YEAR if current else SHORT
+    else:
+        response = send_file(
+            info.files[kind],
+            mimetype=MEDIA_TYPES[kind],
+            conditional=True,
+            max_age=YEAR if current else SHORT,
+            download_name=download_name,
+        )
     response.headers["Accept-Ranges"] = "bytes"
     if current:
         response.cache_control.immutable = True
     response.cache_control.public = True
+    return response
+
+
+def _accel(path: Path, mimetype: str, download_name: str) -> Response:
+    """Hand the sending of a file to nginx (X-Accel-Redirect): ranges, sendfile, no app time.
+
+    nginx maps the internal prefix AUDIO_ACCEL to AUDIO_DIR (deploy/nginx/voiceref-site.conf);
+    the app still decides which file answers the URL (the catalog's current rendering).
+    """
+    relative = path.relative_to(services().audio.audio_dir).as_posix()
+    response = Response(mimetype=mimetype)
+    response.headers["X-Accel-Redirect"] = current_app.config["AUDIO_ACCEL"].rstrip("/") + "/" + quote(relative)
+    response.headers["Content-Disposition"] = f"inline; filename={download_name}"
     return response
 
 

@@ -210,12 +210,15 @@ def same_origin() -> bool:
     """Say whether a form post came from this site.
 
     Browsers send Origin with every POST; a request without one (curl, an old browser)
-    is let through, an opaque "null" origin is not.
+    is let through, an opaque "null" origin is not. The origin must be the host the form
+    was posted to, or the public URL.
     """
+    from .hosts import public_url, request_host
+
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    return origin != "null" and urlsplit(origin).netloc == request.host
+    return origin != "null" and urlsplit(origin).netloc.lower() in {request_host().lower(), public_url().netloc}
 
 
 @bp.get("/preferences")
@@ -244,7 +247,7 @@ def save():
             cookie_value(prefs),
             max_age=COOKIE_MAX_AGE,
             path="/",
-            secure=request.is_secure,
+            secure=request.is_secure,  # the public URL's scheme (web/hosts.py)
             httponly=True,
             samesite="Lax",
         )

@@ -1,0 +1,139 @@
+"""`voiceref serve` for real: slow clients, body and header limits, hostile hosts, gunicorn's own errors."""
+
+from __future__ import annotations
+
+import socket
+import urllib.request
+
+from bs4 import BeautifulSoup
+
+from voiceref.server import close_after_refused_body, error_response, gunicorn_options
+from voiceref.web.security import HEADERS
+
+from .rawhttp import parse, request_bytes, send_raw
+
+SLOW_CLIENTS = 200
+
+
+def assert_site_headers(answer) -> None:
+    for name, value in HEADERS.items():
+        assert answer.all(name) == [value], name
+
+
+def test_slow_clients_cannot_stop_the_site(server):
+    """200 connections that never finish their headers; normal requests are still answered."""
+    slow: list[socket.socket] = []
+    try:
+        for _ in range(SLOW_CLIENTS):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            slow.append(sock)
+        for path in ["/glossary/", "/glossary/myoclonus", "/search?q=spasticity", "/api/suggest?q=my"]:
+            with urllib.request.urlopen(server.url + path, timeout=10) as response:
+                assert response.status == 200, path
+        # Headers must arrive within the keep-alive timeout (5 s); then the server hangs up.
+        for sock in slow:
+            sock.settimeout(20)
+            assert sock.recv(1024) == b""
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def test_a_30_mb_post_is_refused_before_its_body_is_read(server):
+    head = request_bytes("POST", "/preferences", {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Length": str(30 * 1024 * 1024),
+    })
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(head + b"theme=dark&" + b"x" * 4000)  # then nothing more is ever sent
+        data = b""
+        while chunk := sock.recv(65536):  # the server answers and hangs up without the body
+            data += chunk
+    answer = parse(data)
+    assert answer.status == 413
+    assert_site_headers(answer)
+    assert BeautifulSoup(answer.body, "html.parser").h1.get_text(strip=True) == "Request Entity Too Large"
+
+
+def test_a_malformed_chunked_body_is_a_client_error(server):
+    answer = send_raw(server.port, request_bytes("POST", "/preferences", {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Transfer-Encoding": "chunked",
+    }, b"zz\r\ntheme=dark\r\n0\r\n\r\n"))
+    assert answer.status == 400
+    assert_site_headers(answer)
+
+
+def test_an_unknown_host_gets_the_normal_400_page(server):
+    for host in ["a..b", "evil.example", "evil.example:80", "[::1", "x" * 300]:
+        answer = send_raw(server.port, request_bytes("GET", "/feeds/podcast.xml", {"Host": host}))
+        assert answer.status == 400, host
+        assert_site_headers(answer)
+        assert answer.header("Cache-Control") == "no-store"
+        page = BeautifulSoup(answer.body, "html.parser")
+        assert page.find("main") and page.h1.get_text(strip=True) == "Bad Request"
+        assert b"evil.example" not in answer.body
+
+
+def test_redirects_use_the_public_url_whatever_the_host(server):
+    answer = send_raw(server.port, request_bytes("GET", "/glossary", {"Host": "localhost:9"}))
+    assert answer.status == 308
+    assert answer.header("Location") == f"{server.url}/glossary/"
+
+
+def test_gunicorns_own_errors_carry_the_site_headers(server):
+    cases = {
+        b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n": 400,
+        b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n": 414,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + b"c" * 9000 + b"\r\n\r\n": 431,
+        b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(60)) + b"\r\n": 431,
+        b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n": 400,
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n": 400,
+    }
+    for request, status in cases.items():
+        answer = send_raw(server.port, request)
+        assert answer.status == status, request[:40]
+        assert_site_headers(answer)
+        assert answer.header("Cache-Control") == "no-store"
+        assert BeautifulSoup(answer.body, "html.parser").h1.get_text(strip=True).startswith(str(status))
+
+
+def test_error_response_is_a_whole_http_answer():
+    answer = parse(error_response(431, "Request Header Fields Too Large"))
+    assert answer.status == 431
+    assert int(answer.header("Content-Length")) == len(answer.body)
+    assert answer.header("Connection") == "close"
+    assert_site_headers(answer)
+
+
+class _Request:
+    def __init__(self, headers):
+        self.headers = headers
+        self.closed = False
+
+    def force_close(self):
+        self.closed = True
+
+
+def test_connections_close_after_a_body_that_will_not_be_read():
+    hook = close_after_refused_body(1000)
+    cases = {
+        (("CONTENT-LENGTH", "1001"),): True,
+        (("TRANSFER-ENCODING", "chunked"),): True,
+        (("CONTENT-LENGTH", "1000"),): False,
+        (): False,
+    }
+    for headers, closes in cases.items():
+        request = _Request(list(headers))
+        hook(None, request)
+        assert request.closed is closes, headers
+
+
+def test_gunicorn_options_bind_loopback_with_gevent_and_limits():
+    options = gunicorn_options({"HOST": "127.0.0.1", "PORT": 5200, "WORKERS": 3, "WORKER_CONNECTIONS": 500,
+                                "MAX_CONTENT_LENGTH": 65536})
+    assert options["bind"] == "127.0.0.1:5200" and options["workers"] == 3
+    assert options["worker_class"].__mro__[1].__name__ == "GeventWorker"
+    assert options["keepalive"] <= 10 and options["limit_request_fields"] <= 100
+    assert gunicorn_options({"HOST": "::1", "PORT": 1, "WORKERS": 1, "WORKER_CONNECTIONS": 1})["bind"] == "[::1]:1"

@@ -1,0 +1,141 @@
+"""The production server: gunicorn with gevent workers, arranged for the public internet.
+
+With gunicorn's sync workers each connection held a worker until its request was complete,
+so two clients that never finished their headers stopped the whole site, and 200 left no
+answer for a minute (issue 10). With gevent each connection is a greenlet: a slow or idle
+client costs a little memory, not a worker. In the gevent worker gunicorn reads every
+request's headers inside its keep-alive timeout (gunicorn/workers/base_async.py, `with
+self.timeout_ctx(): req = next(parser)`), so headers must arrive within KEEPALIVE seconds and
+idle connections are closed after as long; a worker takes WORKER_CONNECTIONS at once.
+
+Limits here: a request line of 8190 bytes and 50 header fields of 8190 bytes each. The body,
+forms and query string are limited in the app (voiceref/web/limits.py). A request whose body
+the app will refuse (declared larger than MAX_CONTENT_LENGTH), and any chunked body, gets its
+connection closed after the answer, so gunicorn never reads or drains the body.
+
+Gunicorn answers some malformed requests itself, before the app sees them (a bad request
+line, too many or too long headers, a bad Transfer-Encoding). `Worker` sends those answers as
+the site's plain error page with the security headers and `Cache-Control: no-store`.
+
+Each worker creates its own app after gevent has patched the standard library, so the app's
+locks are gevent's. The master creates one first only to report a configuration or content
+error cleanly before any worker starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.ggevent import GeventWorker
+
+from .web.errors import fallback_page
+from .web.security import HEADERS
+
+log = logging.getLogger(__name__)
+
+KEEPALIVE = 5  # seconds: for a request's headers to arrive, and for an idle connection
+TIMEOUT = 30  # seconds a worker may go without telling the master it is alive
+GRACEFUL_TIMEOUT = 10
+LIMIT_REQUEST_LINE = 8190  # bytes: method, path, query and version together
+LIMIT_REQUEST_FIELDS = 50
+LIMIT_REQUEST_FIELD_SIZE = 8190
+
+
+def error_response(code: int, reason: str) -> bytes:
+    """Return a complete HTTP error answer: the plain error page with the site's headers."""
+    body = fallback_page(code, reason).encode()
+    lines = [
+        f"HTTP/1.1 {code} {reason}",
+        "Connection: close",
+        "Content-Type: text/html; charset=utf-8",
+        f"Content-Length: {len(body)}",
+        "Cache-Control: no-store",
+        *(f"{name}: {value}" for name, value in HEADERS.items()),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+class _ErrorPageSocket:
+    """Stands in for a client socket while gunicorn writes one of its own error answers."""
+
+    def __init__(self, sock):
+        self._sock = sock
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+    def sendall(self, data: bytes) -> None:
+        """Send the site's error page in place of gunicorn's, keeping gunicorn's status."""
+        status = data.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
+        try:
+            code, reason = int(status[1]), status[2]
+        except (IndexError, ValueError):
+            code, reason = 400, "Bad Request"
+        self._sock.sendall(error_response(code, reason))
+
+
+class Worker(GeventWorker):
+    """gunicorn's gevent worker, whose own error answers carry the security headers."""
+
+    def handle_error(self, req, client, addr, exc):
+        super().handle_error(req, _ErrorPageSocket(client), addr, exc)
+
+
+def close_after_refused_body(limit: int | None) -> Callable:
+    """Return a pre_request hook that closes connections whose body will not be read whole."""
+
+    def pre_request(worker, req) -> None:
+        length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), "")
+        chunked = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
+        if chunked or (limit is not None and length.isdigit() and int(length) > limit):
+            req.force_close()
+
+    return pre_request
+
+
+def gunicorn_options(settings: dict) -> dict:
+    """Return gunicorn's settings for serving `settings` (HOST, PORT, WORKERS, ...)."""
+    host = str(settings["HOST"])
+    bind_host = f"[{host}]" if ":" in host else host
+    return {
+        "bind": f"{bind_host}:{settings['PORT']}",
+        "workers": int(settings["WORKERS"]),
+        "worker_class": Worker,
+        "worker_connections": int(settings["WORKER_CONNECTIONS"]),
+        "keepalive": KEEPALIVE,
+        "timeout": TIMEOUT,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
+        "limit_request_line": LIMIT_REQUEST_LINE,
+        "limit_request_fields": LIMIT_REQUEST_FIELDS,
+        "limit_request_field_size": LIMIT_REQUEST_FIELD_SIZE,
+        "forwarded_allow_ips": "",  # proxies are trusted by the app alone (VOICEREF_PROXIES)
+        "pre_request": close_after_refused_body(settings.get("MAX_CONTENT_LENGTH")),
+        "accesslog": "-",
+    }
+
+
+class Server(BaseApplication):
+    """gunicorn running the voiceref app with `gunicorn_options(settings)`."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in gunicorn_options(self.settings).items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app({"HOST": self.settings["HOST"], "PORT": self.settings["PORT"]})
+
+
+def serve(settings: dict) -> None:
+    """Check that the app can start, then serve it until stopped (raises VoicerefError)."""
+    from . import create_app
+
+    create_app({"HOST": settings["HOST"], "PORT": settings["PORT"]})
+    Server(settings).run()
