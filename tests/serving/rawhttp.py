@@ -50,8 +50,12 @@ def send_raw(port: int, data: bytes, timeout: float = 10) -> Raw:
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(data)
         chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:  # nginx resets a connection whose body it refused, after answering
+            if not chunks:
+                raise
     return parse(b"".join(chunks))
 
 

@@ -107,14 +107,14 @@ def audio_file(section: str, slug: str, name: str):
     return response
 
 
-def _accel(path: Path, mimetype: str, download_name: str) -> Response:
+def _accel(path: Path, content_type: str, download_name: str) -> Response:
     """Hand the sending of a file to nginx (X-Accel-Redirect): ranges, sendfile, no app time.
 
     nginx maps the internal prefix AUDIO_ACCEL to AUDIO_DIR (deploy/nginx/voiceref-site.conf);
     the app still decides which file answers the URL (the catalog's current rendering).
     """
     relative = path.relative_to(services().audio.audio_dir).as_posix()
-    response = Response(mimetype=mimetype)
+    response = Response(content_type=content_type)
     response.headers["X-Accel-Redirect"] = current_app.config["AUDIO_ACCEL"].rstrip("/") + "/" + quote(relative)
     response.headers["Content-Disposition"] = f"inline; filename={download_name}"
     return response

@@ -5,7 +5,8 @@
   read, and the server then closes the connection instead of draining it (voiceref/server.py).
   A chunked body is cut at the same size while Werkzeug reads it. Before this, a 300 MB form
   post was read whole and the worker grew to 615 MB.
-- Forms: MAX_FORM_MEMORY_SIZE per field and MAX_FORM_PARTS fields (Flask).
+- Forms: at most MAX_FORM_PARTS parts of MAX_FORM_MEMORY_SIZE each in a multipart form
+  (Flask); a urlencoded form is parsed whole, so the body limit is its limit.
 - Query: MAX_QUERY_LENGTH bytes of query string (414); search keeps only the first
   SEARCH_MAX_QUERY characters anyway.
 - Request line and headers: gunicorn's limit_request_* (server.py) and nginx's buffers.
