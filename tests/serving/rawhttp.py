@@ -34,8 +34,10 @@ def _dechunk(data: bytes) -> bytes:
 
 
 def parse(data: bytes) -> Raw:
-    """Read one HTTP/1.1 answer (the whole of `data`)."""
+    """Read one HTTP/1.1 answer (the whole of `data`), after any interim 1xx answers."""
     head, _, body = data.partition(b"\r\n\r\n")
+    while head.startswith(b"HTTP/1.1 1") and body:
+        head, _, body = body.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
     headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if ":" in line]
@@ -66,4 +68,4 @@ def request_bytes(method: str, target: str, headers: dict[str, str] | None = Non
     if body and "Content-Length" not in fields and "Transfer-Encoding" not in fields:
         fields["Content-Length"] = str(len(body))
     lines += [f"{name}: {value}" for name, value in fields.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body  # UTF-8: hostile clients send any bytes
