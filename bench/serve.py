@@ -1,0 +1,331 @@
+"""Benchmark serving: nginx with static files (the limit), `voiceref serve` alone, and the shipped proxy set-up.
+
+One run on 127.0.0.1, the same machine for everything (wrk shares the cores with the servers):
+
+- static: nginx serving the article's HTML and its MP3 as files, no app (the limit);
+- serve:  `voiceref serve`, 2 gevent workers, nothing in front;
+- proxy:  deploy/nginx/ (page cache, static and audio from disk) in front of two `voiceref serve`
+          processes of one worker each (the same two cores' worth of workers).
+
+Workloads: one article page; a 64 kB range of its MP3; search with 1,000 distinct realistic
+queries (titles, aliases, lower case, typos, everyday phrasings); suggest on their prefixes;
+a mix (pages 55 %, search 20 %, suggest 15 %, MP3 ranges 10 %). Each at 50, 200 and 500
+connections with wrk (Debian's; it stops by itself after --duration seconds). Prints
+requests/s, p50/p99 latency, errors (connect, read, write, timeouts, status >= 400) and, for the
+proxy, the share of answers its page cache gave; then checks the targets of issue 10 and exits 1
+if one is missed. Run it alone, under the heavy lock:
+
+    flock /tmp/voiceref-heavy.lock .venv/bin/python bench/serve.py [--duration 5] [--connections 50,200,500]
+
+It builds the bundled content (index and audio) once into the system's temp folder and reuses
+that build (`voiceref build` is incremental).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from voiceref.content import Site, load_site  # noqa: E402
+from voiceref.loopback import (  # noqa: E402
+    AppProcess,
+    NginxProcess,
+    free_port,
+    main_config,
+    shipped_site,
+    voiceref_command,
+)
+
+ARTICLE = "/glossary/spasticity"
+RANGE = "bytes=0-65535"
+PHRASINGS = ["what is {}", "{} symptoms", "{} treatment", "ms and {}", "how to manage {}", "{} in ms",
+             "is {} common", "{} causes", "living with {}", "help with {}"]
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local headers = {%(headers)s}
+local threads = {}
+local counter = 0
+local hits = 0
+setup = function(thread)
+  thread:set("offset", #threads * 7919)
+  table.insert(threads, thread)
+end
+init = function(args)
+  counter = offset or 0
+end
+request = function()
+  counter = counter + 1
+  local entry = paths[(counter %% #paths) + 1]
+  local h = {}
+  for k, v in pairs(headers) do h[k] = v end
+  if entry[2] then h["Range"] = entry[2] end
+  return wrk.format("GET", entry[1], h)
+end
+response = function(status, response_headers, body)
+  if response_headers["X-Cache-Status"] == "HIT" then hits = hits + 1 end
+end
+done = function(summary, latency, requests)
+  local cached = 0
+  for _, thread in ipairs(threads) do cached = cached + (thread:get("hits") or 0) end
+  io.write("RESULT " .. string.format(
+    '{"requests": %%d, "seconds": %%f, "p50": %%d, "p99": %%d, "connect": %%d, "read": %%d, "write": %%d,'
+    .. ' "status": %%d, "timeout": %%d, "cached": %%d}',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status,
+    summary.errors.timeout, cached) .. "\\n")
+end
+"""
+
+
+@dataclass
+class Result:
+    setup: str
+    workload: str
+    connections: int
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    cached: float  # share of answers from the proxy's page cache
+
+
+def build(folder: Path) -> tuple[Path, Path, Path]:
+    """Build the bundled content (index and audio) into `folder`, reusing what is there."""
+    index, audio = folder / "index", folder / "audio"
+    command = [voiceref_command(), "build", "--content", str(ROOT / "content"), "--index", str(index),
+               "--audio", str(audio), "--jobs", "2"]
+    print("Building the bundled content (reused when unchanged)...", file=sys.stderr, flush=True)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return ROOT / "content", index, audio
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """Return `word` with one letter dropped, doubled or swapped with the next."""
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:i] + word[i + 1:]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def realistic_queries(site: Site, count: int = 1000, seed: int = 20261129) -> list[str]:
+    """Return `count` distinct queries a reader might type: names, lay terms, typos, phrasings."""
+    rng = random.Random(seed)
+    names = [a.title for a in site.articles] + [alias for a in site.articles for alias in a.aliases]
+    found: dict[str, None] = {}
+    for name in names:  # every title and alias as typed, and in lower case
+        found.setdefault(name, None)
+        found.setdefault(name.lower(), None)
+    while len(found) < count:
+        name = rng.choice(names).lower()
+        roll = rng.random()
+        if roll < 0.4:
+            query = rng.choice(PHRASINGS).format(name)
+        elif roll < 0.7:
+            query = " ".join(typo(w, rng) for w in name.split())
+        else:
+            query = f"{name} {rng.choice(names).lower().split()[0]}"
+        found.setdefault(query, None)
+    queries = list(found)[:count]
+    rng.shuffle(queries)
+    return queries
+
+
+def quote(text: str) -> str:
+    return urllib.request.quote(text, safe="")
+
+
+def workloads(site: Site, mp3: str) -> dict[str, list[tuple[str, str | None]]]:
+    """Return each workload as the (path, Range) pairs wrk cycles through."""
+    queries = realistic_queries(site)
+    prefixes = list(dict.fromkeys(q[: max(2, len(q) // 2)] for q in queries))
+    pages = [a.url for a in site.articles[:60]] + ["/", "/glossary/", "/news/"]
+    rng = random.Random(7)
+    mix = []
+    for i in range(2000):
+        roll = rng.random()
+        if roll < 0.55:
+            mix.append((rng.choice(pages), None))
+        elif roll < 0.75:
+            mix.append((f"/search?q={quote(queries[i % len(queries)])}", None))
+        elif roll < 0.90:
+            mix.append((f"/api/suggest?q={quote(prefixes[i % len(prefixes)])}", None))
+        else:
+            mix.append((mp3, RANGE))
+    return {
+        "article page": [(ARTICLE, None)],
+        "MP3 range": [(mp3, RANGE)],
+        "search, 1,000 queries": [(f"/search?q={quote(q)}", None) for q in queries],
+        "suggest": [(f"/api/suggest?q={quote(p)}", None) for p in prefixes],
+        "mix": mix,
+    }
+
+
+def run_wrk(base: str, paths: list[tuple[str, str | None]], connections: int, duration: int, folder: Path) -> dict:
+    """Run wrk against `base` cycling through `paths`; return its figures."""
+    def lua(text: str | None) -> str:
+        return "nil" if text is None else json.dumps(text)
+
+    script = folder / "wrk.lua"
+    script.write_text(WRK_SCRIPT % {
+        "paths": ", ".join(f"{{{lua(p)}, {lua(r)}}}" for p, r in paths),
+        "headers": '["Host"] = "127.0.0.1"',
+    }, encoding="utf-8")
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+               "-s", str(script), base]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+    return json.loads(line[len("RESULT "):])
+
+
+def static_site(folder: Path, port: int, html: bytes, mp3: Path, mp3_url: str) -> Path:
+    """Write an nginx site that serves the article HTML and its MP3 as plain files."""
+    root = folder / "root"
+    (root / ARTICLE.strip("/")).parent.mkdir(parents=True, exist_ok=True)
+    (root / (ARTICLE.strip("/") + ".html")).write_bytes(html)
+    target = root / mp3_url.split("?")[0].strip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(mp3, target)
+    return main_config(folder, f"""
+  server {{
+    listen 127.0.0.1:{port};
+    root {root};
+    location = {ARTICLE} {{ default_type "text/html; charset=utf-8"; try_files {ARTICLE}.html =404; }}
+    location / {{ }}
+  }}""").name
+
+
+def measure(setup: str, base: str, loads: dict, connections: list[int], duration: int, folder: Path,
+            only: set[str] | None = None) -> list[Result]:
+    results = []
+    for workload, paths in loads.items():
+        if only is not None and workload not in only:
+            continue
+        run_wrk(base, paths, 10, 1, folder)  # warm up: caches, connections, the first search
+        for count in connections:
+            figures = run_wrk(base, paths, count, duration, folder)
+            errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
+            requests = max(1, figures["requests"])
+            results.append(Result(setup, workload, count, figures["requests"] / figures["seconds"],
+                                  figures["p50"] / 1000, figures["p99"] / 1000, errors,
+                                  figures["cached"] / requests))
+            print(f"  {setup:<6} {workload:<22} {count:>3} connections: {results[-1].rate:8.0f} req/s, "
+                  f"p99 {results[-1].p99_ms:7.1f} ms, {errors} errors", file=sys.stderr, flush=True)
+    return results
+
+
+def table(results: list[Result], connections: list[int]) -> str:
+    """Return the results as a Markdown table, with each rate also as a share of nginx static."""
+    static = {(r.workload, r.connections): r.rate for r in results if r.setup == "static"}
+    head = "| workload | set-up | " + " | ".join(f"{c} conn: req/s (× static) · p50 / p99 ms · errors"
+                                               for c in connections) + " |"
+    lines = [head, "|" + "---|" * (2 + len(connections))]
+    for workload in dict.fromkeys(r.workload for r in results):
+        for setup in ("static", "serve", "proxy"):
+            row = [r for r in results if r.workload == workload and r.setup == setup]
+            if not row:
+                continue
+            cells = []
+            for r in sorted(row, key=lambda r: r.connections):
+                share = static.get((workload, r.connections))
+                ratio = f" ({r.rate / share:.2f})" if share and setup != "static" else ""
+                cached = f", {r.cached:.0%} cached" if setup == "proxy" else ""
+                cells.append(f"{r.rate:,.0f}{ratio} · {r.p50_ms:.1f} / {r.p99_ms:.1f} · {r.errors}{cached}")
+            lines.append(f"| {workload} | {setup} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def check_targets(results: list[Result]) -> list[str]:
+    """Return the targets of issue 10 that were missed."""
+    missed = []
+    static = {r.connections: r.rate for r in results if r.setup == "static" and r.workload == "article page"}
+    for r in results:
+        if r.connections == 500 and r.errors:
+            missed.append(f"{r.setup} {r.workload}: {r.errors} errors at 500 connections (target 0)")
+        if r.connections == 200 and r.setup != "static" and r.p99_ms > 1000:
+            missed.append(f"{r.setup} {r.workload}: p99 {r.p99_ms:.0f} ms at 200 connections (target ≤ 1,000)")
+        if r.workload == "article page" and r.connections in static:
+            floor = {"proxy": 0.5, "serve": 0.3}.get(r.setup)
+            if floor and r.rate < floor * static[r.connections]:
+                missed.append(f"{r.setup} article page at {r.connections}: {r.rate / static[r.connections]:.2f} "
+                              f"of nginx static (target ≥ {floor})")
+    return missed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--connections", default="50,200,500")
+    parser.add_argument("--build", type=Path, default=Path(tempfile.gettempdir()) / "voiceref-bench-serve")
+    args = parser.parse_args()
+    connections = [int(c) for c in args.connections.split(",")]
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: run scripts/install", file=sys.stderr)
+        return 2
+    content, index, audio = build(args.build)
+    site = load_site(content)
+    with tempfile.TemporaryDirectory(prefix="voiceref-bench-") as temp:
+        folder = Path(temp)
+        results: list[Result] = []
+        serve_port, proxy_port, static_port = free_port(), free_port(), free_port()
+        common = {"VOICEREF_CONTENT_DIR": str(content), "VOICEREF_INDEX_DIR": str(index),
+                  "VOICEREF_AUDIO_DIR": str(audio)}
+        serve = AppProcess(serve_port, {**common, "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{serve_port}"},
+                           folder / "serve.log", workers=2)
+        with serve:
+            html = urllib.request.urlopen(serve.url + ARTICLE, timeout=10).read()
+            page = html.decode()
+            mp3_url = page[page.index('src="', page.index("<audio")) + 5:].split('"', 1)[0].replace("&amp;", "&")
+            loads = workloads(site, mp3_url)
+            mp3_file = next(audio.glob("glossary/spasticity/*.mp3"))
+            (folder / "static").mkdir()
+            static_site(folder / "static", static_port, html, mp3_file, mp3_url)
+            print("nginx static:", file=sys.stderr)
+            with NginxProcess(folder / "static", [static_port]):
+                results += measure("static", f"http://127.0.0.1:{static_port}", loads, connections, args.duration,
+                                   folder, only={"article page", "MP3 range"})
+            print("voiceref serve:", file=sys.stderr)
+            results += measure("serve", serve.url, loads, connections, args.duration, folder)
+        apps = [AppProcess(free_port(), {**common, "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{proxy_port}",
+                                         "VOICEREF_PROXIES": "1", "VOICEREF_AUDIO_ACCEL": "/_audio/"},
+                           folder / f"app{i}.log", workers=1) for i in range(2)]
+        site_conf = shipped_site(folder / "proxy", port=proxy_port, upstreams=[a.port for a in apps],
+                                 static_dir=ROOT / "static", audio_dir=audio)
+        main_config(folder / "proxy", f"include {site_conf};")
+        try:
+            for app in apps:
+                app.start()
+            print("proxy set-up:", file=sys.stderr)
+            with NginxProcess(folder / "proxy", [proxy_port]):
+                results += measure("proxy", f"http://127.0.0.1:{proxy_port}", loads, connections, args.duration,
+                                   folder)
+        finally:
+            for app in apps:
+                app.stop()
+    print(f"\nbench/serve.py, {dt.date.today().isoformat()}, {args.duration} s per cell, wrk -t2, 127.0.0.1\n")
+    print(table(results, connections))
+    missed = check_targets(results)
+    print("\nTargets: " + ("all met." if not missed else "missed:\n- " + "\n- ".join(missed)))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
