@@ -30,6 +30,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_FORM_PARTS": 50,  # fields in one form
     "MAX_QUERY_LENGTH": 4096,  # bytes of query string (414 beyond)
     "WORKER_CONNECTIONS": 1000,  # open connections per worker process
+    "PAGE_CACHE_MB": 32,  # rendered pages kept in memory per worker (0: none)
 }
 
 _PATHS = {"CONTENT_DIR", "INDEX_DIR", "AUDIO_DIR"}

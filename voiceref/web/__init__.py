@@ -27,9 +27,24 @@ def services() -> Services:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and handler on `app`."""
-    from . import api, assets, audio, caching, errors, feeds, hosts, limits, pages, preferences, security, templating
+    from . import (
+        api,
+        assets,
+        audio,
+        caching,
+        errors,
+        feeds,
+        hosts,
+        limits,
+        pagecache,
+        pages,
+        preferences,
+        security,
+        templating,
+    )
 
-    hosts.init_app(app)  # first: a refused host is answered before anything else looks at it
+    pagecache.init_app(app)  # first, so that it wraps the Flask app inside the other middleware
+    hosts.init_app(app)  # a refused host is answered before anything else looks at it
     limits.init_app(app)
     caching.init_app(app)
     assets.init_app(app)

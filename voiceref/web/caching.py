@@ -5,7 +5,9 @@ process, the build being served (the search index and the audio catalog), and th
 preference cookie. So its ETag is a hash of those, known before anything is rendered: a
 request whose If-None-Match holds it is answered 304 at once. `release_id()` is the one
 place that says what "the build being served" is (today the index's current build folder
-and the audio catalog's stamp; the release manifest's id once releases land).
+and the audio catalog's stamp; the release manifest's id once releases land). An answer that
+gets such an ETag is marked (`CACHEABLE` in the WSGI environ) so that the in-memory page
+cache (pagecache.py) may keep it.
 
 Lifetimes (the same for every cacheable answer, so a CDN needs no rules of its own):
 - HTML: `public, max-age=0, s-maxage=60`: browsers revalidate every time (a 304 is cheap
@@ -19,16 +21,18 @@ Static files and audio set their own (a year for fingerprinted or keyed URLs).
 from __future__ import annotations
 
 import hashlib
+import os
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
 
-from ..search.index import current_target
-from . import services
+from ..search.index import CURRENT
+from ..speech.build import CATALOG
 from .preferences import cookie_value
 from .preferences import current as current_preferences
 
+CACHEABLE = "voiceref.cacheable"  # environ: this answer depends only on the build, cookie and URL
 PAGE = "public, max-age=0, s-maxage=60"
 DATA = "public, max-age=60"
 NEVER = "no-store"
@@ -53,17 +57,33 @@ def code_id(app: Flask) -> str:
     return digest.hexdigest()
 
 
-def release_id() -> str:
-    """Return the identity of the build this app is serving now."""
-    index = current_target(Path(current_app.config["INDEX_DIR"]))
-    audio = services().audio.get()
-    return f"{index.name if index else '-'}|{getattr(audio, 'built', '')}"
+def release_id(index_dir: Path, audio_dir: Path | None) -> str:
+    """Return the identity of the build being served: two system calls, no app context needed.
+
+    Today: where the index's `current` link points, and the audio catalog's stamp. Once
+    releases land (issue 9) this is the release manifest's id.
+    """
+    try:
+        index = os.readlink(index_dir / CURRENT)
+    except OSError:
+        index = "-"
+    try:
+        stat = (audio_dir / CATALOG).stat() if audio_dir is not None else None
+    except OSError:
+        stat = None
+    return f"{index}|{stat.st_mtime_ns}-{stat.st_size}" if stat else f"{index}|-"
+
+
+def served_release() -> str:
+    """Return the identity of the build the app handling this request is serving."""
+    audio = current_app.config["AUDIO_DIR"]
+    return release_id(Path(current_app.config["INDEX_DIR"]), Path(audio) if audio else None)
 
 
 def page_etag() -> str:
     """Return the ETag of any cacheable answer to this request."""
     if "page_etag" not in g:
-        data = "|".join([current_app.extensions["voiceref.code_id"], release_id(),
+        data = "|".join([current_app.extensions["voiceref.code_id"], served_release(),
                          cookie_value(current_preferences())])
         g.page_etag = hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
     return g.page_etag
@@ -92,6 +112,7 @@ def set_cache_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = NEVER
     elif _cacheable() and response.status_code in {200, 304} and "Cache-Control" not in response.headers:
         response.set_etag(page_etag())
+        request.environ[CACHEABLE] = True
         response.headers["Cache-Control"] = PAGE if request.blueprint in HTML_BLUEPRINTS else DATA
         response.vary.add("Cookie")
     return response
