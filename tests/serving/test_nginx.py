@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from voiceref.loopback import NGINX, AppProcess, NginxProcess, free_port, main_config, shipped_site
+from voiceref.loopback import AppProcess, NginxProcess, free_port, main_config, shipped_site
 from voiceref.web.preferences import COOKIE
 from voiceref.web.security import HEADERS
 
@@ -30,9 +30,6 @@ from .rawhttp import request_bytes, send_raw
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 NGINX_ETAG = re.compile(r'^(W/)?"[0-9a-f]+-[0-9a-f]+"$')  # mtime-size: a file nginx sent itself
-
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed: run scripts/install")
-
 
 @dataclass
 class Proxy:
