@@ -9,7 +9,7 @@ import pytest
 
 from voiceref import create_app
 from voiceref.content import load_site
-from voiceref.search import build_index
+from voiceref.release import build_release
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,12 +39,24 @@ def site(content_dir: Path):
     return load_site(content_dir)
 
 
+def build_fixture_release(root: Path, audio: bool = False) -> Path:
+    """Copy the fixture corpus under `root` and build a real release of it; return INDEX_DIR."""
+    shutil.copytree(FIXTURES / "content", root / "content")
+    settings = {"CONTENT_DIR": root / "content", "INDEX_DIR": root / "index", "AUDIO_DIR": root / "audio"}
+    build_release(settings, audio=audio)
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> Path:
+    """One release of the fixture corpus (articles and Whoosh index, no audio) for tests that only read."""
+    return build_fixture_release(tmp_path_factory.mktemp("release"))
+
+
 @pytest.fixture
-def index_dir(tmp_path: Path, site) -> Path:
-    """A real Whoosh index of the fixture corpus, built on disk."""
-    target = tmp_path / "index"
-    build_index(site.articles, target)
-    return target
+def index_dir(built_index: Path) -> Path:
+    """The read-only release of the fixture corpus (see built_index): never write under it."""
+    return built_index
 
 
 @pytest.fixture

@@ -35,9 +35,11 @@ def test_api_article(client):
     assert client.get("/api/articles/nope/nope").get_json()["error"]
 
 
-def test_healthz_counts(client):
+def test_healthz_counts(client, index_dir):
     data = client.get("/healthz").get_json()
-    assert data == {"status": "ok", "articles": 10, "indexed": 10}
+    current = (index_dir / "current").resolve().name
+    assert data == {"status": "ok", "release": current, "built": data["built"], "articles": 10, "indexed": 10,
+                    "audio": {"clear": 0, "natural": 0}}
 
 
 def test_sitemap_lists_every_article(client, site):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from bs4 import BeautifulSoup
 
 from voiceref import create_app
 from voiceref.content import load_site
+from voiceref.release import build_release
 from voiceref.speech import build_audio, load_lexicon
 from voiceref.speech.audio import mp3_duration, parse_webvtt
+from voiceref.speech.engines import voice_spec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 SPOKEN = ["clonazepam", "mri", "spasticity"]  # the rest of the corpus stays "not ready"
@@ -20,21 +23,23 @@ ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 
 
 @pytest.fixture(scope="module")
-def audio_dir(tmp_path_factory):
-    target = tmp_path_factory.mktemp("audio")
-    site = load_site(FIXTURES)
+def spoken_release(tmp_path_factory):
+    """A release of the fixture corpus in which only SPOKEN articles have (clear) audio."""
+    root = tmp_path_factory.mktemp("spoken")
+    shutil.copytree(FIXTURES, root / "content")
+    site = load_site(root / "content")
     articles = [a for a in site.articles if a.slug in SPOKEN]
-    report = build_audio(articles, target, load_lexicon(FIXTURES / "lexicon.yaml"), jobs=2)
+    lexicon = load_lexicon(FIXTURES / "lexicon.yaml")
+    report = build_audio(articles, root / "audio", lexicon, voice_spec("clear", {}), jobs=2)
     assert report.ok, report.failed
-    return target
+    settings = {"CONTENT_DIR": root / "content", "INDEX_DIR": root / "index", "AUDIO_DIR": root / "audio"}
+    build_release(settings, audio=False)  # publishes the audio the store already has
+    return root / "index"
 
 
 @pytest.fixture
-def spoken(content_dir, index_dir, audio_dir):
-    app = create_app(
-        {"TESTING": True, "CONTENT_DIR": content_dir, "INDEX_DIR": index_dir, "AUDIO_DIR": audio_dir}
-    )
-    return app.test_client()
+def spoken(spoken_release):
+    return create_app({"TESTING": True, "INDEX_DIR": spoken_release}).test_client()
 
 
 def fetch(client, url, **kwargs):

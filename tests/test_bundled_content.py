@@ -9,7 +9,7 @@ from voiceref.cli import main
 from voiceref.config import ROOT
 from voiceref.content import load_site
 from voiceref.content.quality import abbreviations_in, check_quality
-from voiceref.search import SearchService, build_index
+from voiceref.search import IndexSearch, build_index
 from voiceref.speech.lexicon import load_lexicon
 
 CONTENT = ROOT / "content"
@@ -51,9 +51,7 @@ def site():
 
 @pytest.fixture(scope="module")
 def bundled_search(site, tmp_path_factory):
-    index = tmp_path_factory.mktemp("bundled") / "index"
-    build_index(site.articles, index)
-    return SearchService(index).get()
+    return IndexSearch(build_index(site.articles, tmp_path_factory.mktemp("bundled") / "search"))
 
 
 def test_voiceref_check_passes_on_the_bundled_content():

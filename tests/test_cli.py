@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from voiceref.cli import main
-from voiceref.search import SearchService
+from voiceref.release import ReleaseService
 
 
 def test_check_passes_on_the_fixture_corpus(content_dir):
@@ -36,15 +36,15 @@ def test_check_runs_editorial_rules(content_dir):
 
 def test_build_makes_a_searchable_index(content_dir, tmp_path):
     index = tmp_path / "built"
-    result = CliRunner().invoke(main, ["build", "--content", str(content_dir), "--index", str(index)])
+    result = CliRunner().invoke(main, ["build", "--content", str(content_dir), "--index", str(index), "--no-audio"])
     assert result.exit_code == 0, result.output
-    assert SearchService(index).get().doc_count() == 10
+    assert ReleaseService(index).get().search.doc_count() == 10
 
 
 def test_build_refuses_bad_content_and_keeps_no_index(content_dir, tmp_path):
     (content_dir / "glossary" / "broken.md").write_text("---\nsummary: no title\n---\n")
     index = tmp_path / "built"
-    result = CliRunner().invoke(main, ["build", "--content", str(content_dir), "--index", str(index)])
+    result = CliRunner().invoke(main, ["build", "--content", str(content_dir), "--index", str(index), "--no-audio"])
     assert result.exit_code == 1
     assert "broken.md:1: missing title" in result.output
-    assert not SearchService(index).get().available
+    assert not ReleaseService(index).get().search.available

@@ -179,12 +179,14 @@ def test_server_errors_show_the_500_page_without_a_trace(app, client):
     assert BeautifulSoup(response.data, "html.parser").h1.get_text() == "Sorry, something went wrong"
 
 
-def test_missing_index_still_serves_pages(content_dir, tmp_path):
+def test_before_any_release_pages_answer_and_health_says_why(content_dir, tmp_path):
     from voiceref import create_app
 
     app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "INDEX_DIR": tmp_path / "none"})
     client = app.test_client()
-    assert client.get("/glossary/myoclonus").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.get("/glossary/myoclonus").status_code == 404  # the server never reads content/
+    assert "no release has been built" in client.get("/healthz").get_json()["status"]
     soup = soup_of(client, "/search?q=myoclonus")
     assert soup.h1.get_text() == "Search is not available"
     assert client.get("/healthz").status_code == 503

@@ -46,7 +46,10 @@ def test_grade_of_a_known_passage() -> None:
 
 def test_longer_words_and_sentences_read_harder() -> None:
     plain = "MS can make you tired. Rest helps."
-    dense = "Multiple sclerosis frequently causes debilitating fatigue, necessitating comprehensive management strategies."
+    dense = (
+        "Multiple sclerosis frequently causes debilitating fatigue, "
+        "necessitating comprehensive management strategies."
+    )
     assert flesch_kincaid_grade(dense) > 15 > 5 > flesch_kincaid_grade(plain)
 
 

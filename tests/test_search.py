@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from voiceref.search import SearchService, build_index, clean_query, live_index_path
+from voiceref.release import ReleaseService
+from voiceref.search import IndexSearch, UnavailableSearch, build_index, clean_query
 from voiceref.search.query import plan_query
 
 
 @pytest.fixture
 def search(index_dir):
-    return SearchService(index_dir).get()
+    return ReleaseService(index_dir).get().search
 
 
 def titles(page) -> list[str]:
@@ -91,35 +92,21 @@ def test_suggest_completes_titles_and_aliases(search):
     assert search.suggest("zzzz") == []
 
 
-def test_missing_index_is_a_null_service(tmp_path):
-    backend = SearchService(tmp_path / "nothing").get()
-    assert not backend.available
+def test_missing_release_is_a_null_service(tmp_path):
+    backend = ReleaseService(tmp_path / "nothing").get().search
+    assert isinstance(backend, UnavailableSearch) and not backend.available
     assert backend.search("x").available is False
-    assert backend.suggest("x") == [] and backend.doc_count() == 0
+    assert backend.suggest("x") == [] and backend.doc_count() == 0 and not backend.healthy()
 
 
-def test_rebuild_swaps_atomically_and_readers_see_the_new_index(site, index_dir):
-    service = SearchService(index_dir)
-    old = service.get()
-    assert old.doc_count() == len(site)
-    build_index(site.articles[:3], index_dir)
-    new = service.get()
-    assert new.path != old.path and new.doc_count() == 3
-
-
-def test_crash_mid_build_keeps_the_old_index_live(site, index_dir, monkeypatch):
-    before = live_index_path(index_dir)
-
+def test_crash_mid_build_leaves_no_half_written_index(site, tmp_path, monkeypatch):
     def explode(article):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("voiceref.search.index.document", explode)
     with pytest.raises(RuntimeError):
-        build_index(site.articles, index_dir)
-    assert live_index_path(index_dir) == before
-    assert SearchService(index_dir).get().doc_count() == len(site)
-    # The half-built folder was removed, leaving only the live build.
-    assert [p for p in (index_dir / "builds").iterdir()] == [before]
+        build_index(site.articles, tmp_path / "search")
+    assert not (tmp_path / "search").exists()
 
 
 def test_snippets_keep_headings_apart_from_the_text():
@@ -130,32 +117,30 @@ def test_snippets_keep_headings_apart_from_the_text():
     )
 
 
-def test_incremental_build_replaces_only_what_changed(site, index_dir):
+def test_incremental_build_replaces_only_what_changed(site, tmp_path):
     from voiceref.search.index import DIGESTS_FILE
 
-    service = SearchService(index_dir)
-    old = service.get()
+    old = IndexSearch(build_index(site.articles, tmp_path / "old"))
     spasticity = site.get("glossary", "spasticity")
     spasticity.text += "\nA zanzibarian word now appears."
     articles = [a for a in site.articles if a.slug != "mri"]
-    new_path = build_index(articles, index_dir)
-    new = service.get()
-    assert new.path == new_path != old.path
+    new = IndexSearch(build_index(articles, tmp_path / "new", previous=old.path))
     assert [h.title for h in new.search("zanzibarian").hits] == ["Spasticity"]
     assert new.search("magnetic resonance").total == 0  # the removed article is gone
     assert new.doc_count() == len(site) - 1
     assert new.suggest("mri") == []
-    # The build that was live is untouched, for readers who still have it open.
+    # The previous index is untouched, for readers who still have it open.
     assert old.search("zanzibarian").total == 0 and old.doc_count() == len(site)
-    assert (new_path / DIGESTS_FILE).exists()
+    assert (new.path / DIGESTS_FILE).exists()
 
 
-def test_a_changed_schema_version_forces_a_full_build(site, index_dir, monkeypatch):
+def test_a_changed_schema_version_forces_a_full_build(site, tmp_path, monkeypatch):
+    build_index(site.articles, tmp_path / "first")
     monkeypatch.setattr("voiceref.search.index.SCHEMA_VERSION", 99)
     calls = []
     real_create = __import__("whoosh.index", fromlist=["create_in"]).create_in
     monkeypatch.setattr("voiceref.search.index.whoosh_index.create_in", lambda *a: calls.append(a) or real_create(*a))
-    build_index(site.articles, index_dir)
+    build_index(site.articles, tmp_path / "second", previous=tmp_path / "first")
     assert len(calls) == 1
-    build_index(site.articles, index_dir)  # same version now: updated in place, not created
+    build_index(site.articles, tmp_path / "third", previous=tmp_path / "second")  # same version: a copy, updated
     assert len(calls) == 1

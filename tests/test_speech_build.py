@@ -15,11 +15,14 @@ from voiceref import create_app
 from voiceref.cli import main
 from voiceref.content import load_site
 from voiceref.errors import SpeechError
+from voiceref.release import ReleaseService
 from voiceref.speech import build as build_module
 from voiceref.speech import build_audio, load_lexicon, speech_script
 from voiceref.speech import synth as synth_module
 from voiceref.speech.audio import SAMPLE_RATE, parse_webvtt
-from voiceref.speech.build import CATALOG, published_files, read_catalog
+from voiceref.speech.build import prune_store
+from voiceref.speech.catalog import store_files
+from voiceref.speech.engines import VoiceSpec, voice_spec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 SHORT = ["clonazepam", "mri", "restless-legs-syndrome", "spasticity"]  # a few short articles
@@ -29,13 +32,19 @@ def short_articles(site):
     return [a for a in site.articles if a.slug in SHORT]
 
 
+def clear(**changes) -> VoiceSpec:
+    """The clear voice (pyttsx3 + espeak-ng) as the build would start it."""
+    spec = voice_spec("clear", {})
+    return VoiceSpec(**{**spec.__dict__, **changes})
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture corpus's short articles, synthesised once for this module."""
     audio_dir = tmp_path_factory.mktemp("audio")
     site = load_site(FIXTURES)
     lexicon = load_lexicon(FIXTURES / "lexicon.yaml")
-    report = build_audio(short_articles(site), audio_dir, lexicon, jobs=2)
+    report = build_audio(short_articles(site), audio_dir, lexicon, clear(), jobs=2)
     assert report.ok, report.failed
     return audio_dir, site, lexicon, report
 
@@ -49,15 +58,15 @@ def rms(samples, start: float, end: float) -> float:
 def test_every_article_gets_mp3_cues_chapters_and_timings_that_agree(built):
     audio_dir, site, lexicon, report = built
     assert sorted(report.built) == sorted(f"/glossary/{slug}" for slug in SHORT)
-    catalog = read_catalog(audio_dir)
     for article in short_articles(site):
-        entry = catalog["articles"][f"glossary/{article.slug}"]
-        files = published_files(audio_dir / "glossary" / article.slug, entry["key"])
+        entry = report.entries[f"glossary/{article.slug}"]
+        files = store_files(audio_dir, entry.key)
+        assert {name: path.stat().st_size for name, path in files.items()} == entry.sizes
         data = files["mp3"].read_bytes()
         decoded = miniaudio.decode(data, nchannels=1, sample_rate=SAMPLE_RATE)
         duration = decoded.num_frames / SAMPLE_RATE
-        assert duration == pytest.approx(entry["duration"], abs=0.001)
-        assert len(data) == entry["size"] and 32_000 <= len(data) * 8 / duration <= 48_000
+        assert duration == pytest.approx(entry.duration, abs=0.001)
+        assert len(data) == entry.size and 32_000 <= len(data) * 8 / duration <= 48_000
         script = speech_script(article, lexicon)
         cues = parse_webvtt(files["vtt"].read_text(encoding="utf-8"))
         assert [c.identifier for c in cues] == [f"s{i}" for i in range(len(script.sentences))]
@@ -78,11 +87,10 @@ def test_every_article_gets_mp3_cues_chapters_and_timings_that_agree(built):
 
 @pytest.mark.speech
 def test_the_audio_lasts_about_as_long_as_the_words_take_at_the_rate(built):
-    audio_dir, site, lexicon, _ = built
-    catalog = read_catalog(audio_dir)
+    audio_dir, site, lexicon, report = built
     for article in short_articles(site):
         words = speech_script(article, lexicon).words
-        seconds = catalog["articles"][f"glossary/{article.slug}"]["duration"]
+        seconds = report.entries[f"glossary/{article.slug}"].duration
         assert 0.5 < seconds / (words * 60 / 175) < 2.5, article.slug
 
 
@@ -91,7 +99,7 @@ def test_cache_skips_unchanged_and_rebuilds_changed(content_dir, tmp_path):
     audio_dir = tmp_path / "audio"
     lexicon = load_lexicon(content_dir / "lexicon.yaml")
     articles = [a for a in short_articles(load_site(content_dir)) if a.slug in ("mri", "spasticity")]
-    first = build_audio(articles, audio_dir, lexicon, jobs=1)
+    first = build_audio(articles, audio_dir, lexicon, clear(), jobs=1)
     assert len(first.built) == 2
     stamps = {p: p.stat().st_mtime_ns for p in audio_dir.rglob("*.mp3")}
     def no_scripts(*args):
@@ -99,18 +107,19 @@ def test_cache_skips_unchanged_and_rebuilds_changed(content_dir, tmp_path):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build_module, "speech_script", no_scripts)
-        again = build_audio(articles, audio_dir, lexicon, jobs=1)
+        again = build_audio(articles, audio_dir, lexicon, clear(), jobs=1, previous=first.entries)
     assert again.built == [] and len(again.reused) == 2
     assert {p: p.stat().st_mtime_ns for p in audio_dir.rglob("*.mp3")} == stamps
     source = content_dir / "glossary" / "mri.md"
     source.write_text(source.read_text().replace("takes detailed pictures", "takes detailed pictures of the brain"))
     changed = [a for a in short_articles(load_site(content_dir)) if a.slug in ("mri", "spasticity")]
-    third = build_audio(changed, audio_dir, lexicon, jobs=1)
+    third = build_audio(changed, audio_dir, lexicon, clear(), jobs=1, previous=again.entries)
     assert third.built == ["/glossary/mri"] and third.reused == ["/glossary/spasticity"]
-    assert len(list((audio_dir / "glossary" / "mri").glob("*.mp3"))) == 2  # the previous one is kept once
-    build_audio(changed, audio_dir, lexicon, jobs=1)
-    assert len(list((audio_dir / "glossary" / "mri").glob("*.mp3"))) == 1
-    assert not list(audio_dir.rglob(".tmp-*"))
+    assert len(list(audio_dir.rglob("*.mp3"))) == 3  # the store keeps the old rendering until pruned
+    assert prune_store(audio_dir, {e.key for e in third.entries.values()}) == 4  # its four files
+    kept = sorted(store_files(audio_dir, e.key)["mp3"] for e in third.entries.values())
+    assert sorted(audio_dir.rglob("*.mp3")) == kept
+    assert not list(audio_dir.rglob(".tmp-*")) and not list(audio_dir.glob(".work-*"))
 
 
 @pytest.mark.speech
@@ -119,7 +128,7 @@ def test_a_new_lexicon_entry_rebuilds_only_the_articles_that_use_the_word(built,
     copy = tmp_path / "audio"
     shutil.copytree(audio_dir, copy)
     changed = type(lexicon)(lexicon.abbreviations, lexicon.pronunciations | {"spasticity": "spa STISS it ee"})
-    report = build_audio(short_articles(site), copy, changed, jobs=2)
+    report = build_audio(short_articles(site), copy, changed, clear(), jobs=2)
     users = sorted(f"/glossary/{a.slug}" for a in short_articles(site) if "spasticity" in (a.title + a.text).lower())
     assert sorted(report.built) == users and len(report.reused) == len(SHORT) - len(users)
 
@@ -128,28 +137,28 @@ def test_a_new_lexicon_entry_rebuilds_only_the_articles_that_use_the_word(built,
 def test_a_failure_names_the_article_and_publishes_nothing_for_it(tmp_path):
     site = load_site(FIXTURES)
     article = next(a for a in site.articles if a.slug == "mri")
-    report = build_audio([article], tmp_path / "audio", load_lexicon(FIXTURES / "lexicon.yaml"), voice="no-such-voice")
+    lexicon = load_lexicon(FIXTURES / "lexicon.yaml")
+    report = build_audio([article], tmp_path / "audio", lexicon, clear(model="no-such-voice"))
     assert not report.ok
     assert "/glossary/mri" in report.failed[0] and "mri.md" in report.failed[0]
     assert "Unknown voice 'no-such-voice'" in report.failed[0]
-    assert read_catalog(tmp_path / "audio")["articles"] == {}
+    assert report.entries == {} and not list((tmp_path / "audio").rglob("*.mp3"))
 
 
 def test_a_missing_engine_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(synth_module, "ESPEAK_LIBRARY", "espeak-ng-not-installed")
     with pytest.raises(SpeechError, match="apt-get install espeak-ng libespeak-ng1"):
-        build_audio([], tmp_path / "audio", load_lexicon(FIXTURES / "lexicon.yaml"))
-    assert not (tmp_path / "audio" / CATALOG).exists()
+        clear()
 
 
 def test_build_without_an_engine_exits_non_zero_but_the_pages_still_serve(monkeypatch, content_dir, tmp_path):
     monkeypatch.setattr(synth_module, "ESPEAK_LIBRARY", "espeak-ng-not-installed")
     index, audio_dir = tmp_path / "index", tmp_path / "audio"
     args = ["build", "--content", str(content_dir), "--index", str(index), "--audio", str(audio_dir)]
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, [*args, "--voice", "clear"])
     assert result.exit_code == 1
     assert "sudo apt-get install espeak-ng libespeak-ng1" in result.output
-    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "INDEX_DIR": index, "AUDIO_DIR": audio_dir})
+    app = create_app({"TESTING": True, "INDEX_DIR": index})
     client = app.test_client()
     page = client.get("/glossary/myoclonus")
     assert page.status_code == 200 and "The spoken version is not ready yet." in page.get_data(as_text=True)
@@ -160,14 +169,14 @@ def test_build_without_an_engine_exits_non_zero_but_the_pages_still_serve(monkey
 def test_cli_builds_index_and_audio_for_the_fixture_corpus(content_dir, tmp_path):
     index, audio_dir = tmp_path / "index", tmp_path / "audio"
     args = ["build", "--content", str(content_dir), "--index", str(index), "--audio", str(audio_dir), "--jobs", "2"]
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, [*args, "--voice", "clear"])
     assert result.exit_code == 0, result.output
-    assert "Audio: 10 made" in result.output
-    assert len(read_catalog(audio_dir)["articles"]) == 10
-    again = CliRunner().invoke(main, [*args, "--jobs", "1"])
-    assert "Audio: 0 made" in again.output and "10 unchanged" in again.output
-    skipped = CliRunner().invoke(main, [*args[:5], "--no-audio"])
-    assert skipped.exit_code == 0 and "Audio:" not in skipped.output
+    assert "Audio (clear): 10 made" in result.output
+    assert len(ReleaseService(index).get().catalog["clear"]) == 10
+    again = CliRunner().invoke(main, [*args, "--voice", "clear", "--jobs", "1"])
+    assert "Audio (clear): 0 made" in again.output and "10 unchanged" in again.output
+    skipped = CliRunner().invoke(main, [*args, "--voice", "clear", "--no-audio"])
+    assert skipped.exit_code == 0 and "Audio (clear): 0 made (0.0 min of speech), 10 unchanged" in skipped.output
 
 
 def test_verify_refuses_a_rendering_whose_files_disagree(tmp_path):

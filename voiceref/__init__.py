@@ -7,29 +7,28 @@ from pathlib import Path
 from flask import Flask
 
 from . import config
-from .content import load_site
-from .search import SearchService
-from .speech import AudioService
-from .web import Services
+from .release.service import ReleaseService
+
+
+def package_folder(name: str) -> Path:
+    """Return the templates or static folder: inside the installed package, else the checkout's."""
+    packaged = Path(__file__).resolve().parent / name
+    return packaged if packaged.is_dir() else config.ROOT / name
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the web app: load the content, open the built index, wire the views."""
+    """Create the web app: wire the views to the current release (nothing is loaded yet)."""
     app = Flask(
         __name__,
-        template_folder=str(config.ROOT / "templates"),
-        static_folder=str(config.ROOT / "static"),
+        template_folder=str(package_folder("templates")),
+        static_folder=str(package_folder("static")),
     )
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.update(test_config)
     app.debug = bool(app.config["DEBUG"])
-    site = load_site(Path(app.config["CONTENT_DIR"]))
-    app.extensions["voiceref"] = Services(
-        site=site,
-        search=SearchService(Path(app.config["INDEX_DIR"])),
-        audio=AudioService(Path(app.config["AUDIO_DIR"])),
-    )
+    pinned = app.config.get("RELEASE")
+    app.extensions["voiceref"] = ReleaseService(Path(app.config["INDEX_DIR"]), Path(pinned) if pinned else None)
     from . import web
 
     web.init_app(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections import Counter
@@ -96,83 +95,106 @@ def check(content_dir: Path | None) -> None:
 
 @main.command()
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
-@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where the index goes.")
-@click.option("--audio", "audio_dir", type=click.Path(path_type=Path), help="Where the audio goes.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where releases go.")
+@click.option("--audio", "audio_dir", type=click.Path(path_type=Path), help="The audio store.")
 @click.option(
-    "--jobs", type=click.IntRange(min=1), help="Speech worker processes (default: one per core)."
+    "--jobs", type=click.IntRange(min=1), help="Speech worker processes (default: one per core, within memory)."
 )
-@click.option("--no-audio", is_flag=True, help="Build the index only; leave the audio as it is.")
+@click.option("--voice", "voices", multiple=True, help="Only this voice (repeatable; default: every voice).")
+@click.option("--no-audio", is_flag=True, help="Synthesise nothing; keep the audio whose speech is unchanged.")
 def build(
     content_dir: Path | None,
     index_dir: Path | None,
     audio_dir: Path | None,
     jobs: int | None,
+    voices: tuple[str, ...],
     no_audio: bool,
 ) -> None:
-    """Validate the content, build the search index, then make the audio that changed."""
-    from .search import build_index
+    """Build a release (articles, search index, audio) and make it current when it is whole."""
+    from .release import build_release
 
     settings = _settings(CONTENT_DIR=content_dir, INDEX_DIR=index_dir, AUDIO_DIR=audio_dir)
+    bars: dict[str, tqdm] = {}
+    made: dict[str, float] = {}
+
+    def bar(name: str, total: int) -> tqdm:
+        if name not in bars:
+            bars[name] = tqdm(total=total, desc=name, unit="article", disable=None, file=sys.stderr)
+        return bars[name]
+
+    def on_audio(voice: str, done: int, seconds: float) -> None:
+        made[voice] = made.get(voice, 0.0) + seconds
+        progress = bar(f"Speaking ({voice})", report_total[0])
+        progress.set_postfix_str(f"{made[voice] / 60:.1f} min of audio made", refresh=False)
+        progress.update(done)
+
+    report_total = [0]
+    started = time.perf_counter()
     try:
-        site, _ = _load_checked(Path(settings["CONTENT_DIR"]), strict=False)
-    except ContentError as error:
+        report = build_release(
+            settings,
+            voices=list(voices) or None,
+            jobs=jobs,
+            audio=not no_audio,
+            on_start=lambda n: report_total.__setitem__(0, n),
+            on_index=lambda n: bar("Indexing", report_total[0]).update(n),
+            on_audio=on_audio,
+        )
+    except VoicerefError as error:
+        for progress in bars.values():
+            progress.close()
         _fail(error)
         return
-    started = time.perf_counter()
-    with tqdm(
-        total=len(site), desc="Indexing", unit="article", disable=None, file=sys.stderr
-    ) as bar:
-        path = build_index(site.articles, Path(settings["INDEX_DIR"]), advance=bar.update)
-    click.echo(f"Indexed {len(site)} articles in {time.perf_counter() - started:.1f} s into {path}")
-    if not no_audio:
-        _build_audio(site, settings, jobs or os.cpu_count() or 1)
-
-
-def _build_audio(site: Site, settings: dict, jobs: int) -> None:
-    """Make the spoken versions; exit non-zero if the engine is missing or any article failed."""
-    from .speech import build_audio, load_lexicon
-
-    content_dir, audio_dir = Path(settings["CONTENT_DIR"]), Path(settings["AUDIO_DIR"])
-    started = time.perf_counter()
-    made = 0.0
-    try:
-        lexicon = load_lexicon(content_dir / "lexicon.yaml")
-        with tqdm(
-            total=len(site), desc="Speaking", unit="article", disable=None, file=sys.stderr
-        ) as bar:
-
-            def progress(articles: int, seconds: float) -> None:
-                nonlocal made
-                made += seconds
-                bar.set_postfix_str(f"{made / 60:.1f} min of audio made", refresh=False)
-                bar.update(articles)
-
-            report = build_audio(
-                site.articles,
-                audio_dir,
-                lexicon,
-                voice=str(settings["VOICE"]),
-                rate=int(settings["SPEECH_RATE"]),
-                jobs=jobs,
-                progress=progress,
-            )
-    except VoicerefError as error:
-        click.echo(f"{error}\nThe pages still work; they say the audio is not ready yet.", err=True)
-        sys.exit(1)
-    elapsed = time.perf_counter() - started
-    click.echo(
-        f"Audio: {len(report.built)} made ({report.seconds_made / 60:.1f} min of speech), "
-        f"{len(report.reused)} unchanged, in {elapsed:.1f} s "
-        f"with {jobs} worker{'s' if jobs != 1 else ''}, "
-        f"into {audio_dir}"
-    )
+    for progress in bars.values():
+        progress.close()
+    click.echo(f"Release {report.released[-1].name}: {report.articles} articles, index in {report.index_seconds:.1f} s")
+    for voice, audio in report.audio.items():
+        click.echo(
+            f"Audio ({voice}): {len(audio.built)} made ({audio.seconds_made / 60:.1f} min of speech), "
+            f"{len(audio.reused)} unchanged"
+        )
+    click.echo(f"{len(report.released)} release(s) published in {time.perf_counter() - started:.1f} s")
     if report.failed:
         for message in report.failed:
             click.echo(message, err=True)
-        click.echo(
-            f"{len(report.failed)} articles have no audio; the rest was published.", err=True
-        )
+        click.echo("Some audio is missing; those pages say their audio is not ready yet.", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where releases are.")
+def releases(index_dir: Path | None) -> None:
+    """List the releases, newest first, and say which is current and which previous."""
+    from .release import layout
+
+    root = Path(_settings(INDEX_DIR=index_dir)["INDEX_DIR"])
+    marks = {layout.pointer(root): "current", layout.pointer(root, layout.PREVIOUS): "previous"}
+    found = layout.list_releases(root)
+    if not found:
+        click.echo(f"No releases in {root}: run voiceref build.")
+        return
+    for path, manifest in found:
+        if manifest is None:
+            click.echo(f"{path.name}  DAMAGED (no readable manifest)")
+            continue
+        voices = ", ".join(f"{v} {n}/{manifest.articles}" for v, n in manifest.voices.items()) or "no audio"
+        mark = marks.get(path, "")
+        click.echo(f"{path.name}  {manifest.created}  {manifest.articles} articles  audio: {voices}  {mark}".rstrip())
+
+
+@main.command()
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where releases are.")
+def rollback(index_dir: Path | None) -> None:
+    """Make the previous release current again; servers switch on their next request."""
+    from .release import layout
+
+    root = Path(_settings(INDEX_DIR=index_dir)["INDEX_DIR"])
+    try:
+        now, before = layout.rollback(root)
+    except VoicerefError as error:
+        _fail(error)
+        return
+    click.echo(f"Current release: {now.name} (was {before.name}).")
 
 
 @main.command()

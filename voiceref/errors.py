@@ -43,3 +43,17 @@ class SearchUnavailable(VoicerefError):
 
 class SpeechError(VoicerefError):
     """Speech synthesis failed or is not installed."""
+
+
+class ReleaseError(VoicerefError):
+    """A release could not be built, checked, switched to or read."""
+
+
+class DiskFull(VoicerefError):
+    """The disk filled up during a build; the build stopped and served nothing new."""
+
+    def __init__(self, where: str):
+        super().__init__(
+            f"The disk is full ({where}). The build stopped; the previous release is still "
+            "served. Free some space and build again."
+        )

@@ -1,14 +1,11 @@
-"""Build the Whoosh index in a temporary folder and swap it in when complete."""
+"""Build the Whoosh index of a release (into a folder the release build gives it)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,9 +17,6 @@ from ..content import Article
 
 log = logging.getLogger(__name__)
 
-CURRENT = "current"  # symlink inside INDEX_DIR to the live build
-BUILDS = "builds"
-KEEP_BUILDS = 2  # the live build and the one before it, for readers still using it
 SUGGEST_FILE = "suggest.json"  # titles and aliases for autocomplete
 DIGESTS_FILE = "digests.json"  # a hash of each indexed document, for incremental builds
 SCHEMA_VERSION = 1  # bump when make_schema() or document() changes: forces a full build
@@ -73,44 +67,44 @@ def _digest(doc: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:20]
 
 
-def _previous_digests(index_dir: Path) -> tuple[Path, dict[str, str]] | None:
-    """Return the live build and its document digests, if it can be updated in place."""
-    live = live_index_path(index_dir)
-    if live is None:
+def _previous_digests(previous: Path | None) -> dict[str, str] | None:
+    """Return the document digests of a previous index, if it can be updated from a copy."""
+    if previous is None or not whoosh_index.exists_in(previous):
         return None
     try:
-        data = json.loads((live / DIGESTS_FILE).read_text(encoding="utf-8"))
+        data = json.loads((previous / DIGESTS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
         return None
-    return live, data["digests"]
+    return data["digests"]
 
 
 def build_index(
-    articles: list[Article], index_dir: Path, advance: Callable[[int], object] | None = None
+    articles: list[Article],
+    target: Path,
+    previous: Path | None = None,
+    advance: Callable[[int], object] | None = None,
 ) -> Path:
-    """Index `articles` into a new folder, then point `index_dir/current` at it.
+    """Index `articles` into the new folder `target` (a release's search folder).
 
-    When only a few articles changed since the live build, the new folder starts as a copy of
-    it and only those documents are replaced; the live build itself is never written to.
+    When only a few articles changed since the `previous` index (the current release's, if it
+    is whole), `target` starts as a copy of it and only those documents are replaced; the
+    previous index itself is never written to.
     """
     docs = {doc["key"]: doc for doc in map(document, articles)}
     digests = {key: _digest(doc) for key, doc in docs.items()}
-    builds = index_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
-    target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=builds))
+    target.mkdir(parents=True, exist_ok=False)
     try:
-        previous = _previous_digests(index_dir)
+        old = _previous_digests(previous)
         changed = removed = None
-        if previous is not None:
-            old = previous[1]
+        if old is not None:
             changed = [key for key, digest in digests.items() if old.get(key) != digest]
             removed = [key for key in old if key not in digests]
             if len(changed) + len(removed) > INCREMENTAL_LIMIT * max(len(docs), 1):
                 changed = removed = None
         if changed is not None and removed is not None and previous is not None:
-            shutil.copytree(previous[0], target, dirs_exist_ok=True)
+            shutil.copytree(previous, target, dirs_exist_ok=True)
             writer = whoosh_index.open_dir(str(target)).writer(limitmb=256)
             with writer:  # commits on success, cancels on error
                 for key in removed:
@@ -137,41 +131,8 @@ def build_index(
         (target / DIGESTS_FILE).write_text(
             json.dumps({"version": SCHEMA_VERSION, "digests": digests}), encoding="utf-8"
         )
-        _swap(index_dir, target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    _prune(builds, keep=target)
     log.info("index built at %s", target)
     return target
-
-
-def _swap(index_dir: Path, target: Path) -> None:
-    """Atomically repoint the `current` symlink: readers see the old or the new index."""
-    link = index_dir / CURRENT
-    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(target.relative_to(index_dir), target_is_directory=True)
-    os.replace(tmp_link, link)
-
-
-def _prune(builds: Path, keep: Path) -> None:
-    """Delete old builds, keeping the newest few."""
-    older = sorted((p for p in builds.iterdir() if p.is_dir() and p != keep), reverse=True)
-    for stale in older[KEEP_BUILDS - 1 :]:
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def current_target(index_dir: Path) -> Path | None:
-    """Return the folder `index_dir/current` points at (one readlink), or None."""
-    try:
-        return (index_dir / CURRENT).resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
-        return None
-
-
-def live_index_path(index_dir: Path) -> Path | None:
-    """Return the folder of the live index, or None if no complete index exists."""
-    target = current_target(index_dir)
-    return target if target is not None and whoosh_index.exists_in(target) else None

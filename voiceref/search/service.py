@@ -6,16 +6,19 @@ import bisect
 import json
 import logging
 import math
+import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from whoosh import highlight
 from whoosh import index as whoosh_index
+from whoosh.query import Every
 
 from ..content.render import fold
-from .index import SUGGEST_FILE, current_target, live_index_path
+from .index import SUGGEST_FILE
 from .query import FIELD_BOOSTS, plan_query
 
 log = logging.getLogger(__name__)
@@ -103,6 +106,15 @@ class IndexSearch:
     def doc_count(self) -> int:
         return self._ix.doc_count()
 
+    def healthy(self) -> bool:
+        """Return True if the index answers a query (a damaged segment file raises here)."""
+        try:
+            self._searcher().search(Every(), limit=1)
+        except (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error) as exc:
+            log.error("the search index at %s cannot be read: %r", self.path, exc)
+            return False
+        return True
+
     def corrections(self, word: str, limit: int = 3) -> list[str]:
         """Return index words within one, then two, edits of `word`, most frequent first."""
         if len(word) < 4 or not word.isalpha():
@@ -160,34 +172,11 @@ class UnavailableSearch:
     def doc_count(self) -> int:
         return 0
 
+    def healthy(self) -> bool:
+        return False
+
     def search(self, text: str, page: int = 1, page_size: int = 10) -> SearchPage:
         return SearchPage(query=text, page=page, page_size=page_size, available=False)
 
     def suggest(self, text: str, limit: int = 8) -> list[dict]:
         return []
-
-
-class SearchService:
-    """Hands out the live index, reopening it when `voiceref build` swaps in a new one."""
-
-    def __init__(self, index_dir: Path):
-        self.index_dir = index_dir
-        self._lock = threading.Lock()
-        self._open: IndexSearch | None = None
-
-    def get(self) -> IndexSearch | UnavailableSearch:
-        # Every request reads the symlink; the index folder is only checked when it changed.
-        current = self._open
-        if current is not None and current.path == current_target(self.index_dir):
-            return current
-        path = live_index_path(self.index_dir)
-        if path is None:
-            return UnavailableSearch()
-        with self._lock:
-            if self._open is None or self._open.path != path:
-                try:
-                    self._open = IndexSearch(path)
-                except (OSError, ValueError, whoosh_index.IndexError) as exc:
-                    log.error("cannot open the search index at %s: %s", path, exc)
-                    return UnavailableSearch()
-            return self._open

@@ -1,21 +1,23 @@
-"""Build the spoken versions: only what changed, in worker processes, published atomically.
+"""Build the spoken versions: only what changed, in worker processes, into the audio store.
 
-Files are named by a cache key, a hash of (speech script, voice, rate, lexicon entries
-used, engine version, format), under AUDIO_DIR/<section>/<slug>/. A worker writes them
+Renderings are named by a cache key, a hash of (speech script, voice, rate, lexicon entries
+used, engine version, format), in the audio store (see catalog.py). A worker writes them
 under temporary names; the build checks them (MP3 frames, duration, one cue per sentence)
 and renames them into place, the timings file last, so a crash never leaves a truncated
-file that is served. Then `catalog.json`, which the web app reads, is replaced in one step.
+file under a published name. The build returns catalog entries; the release build links the
+files into a release and publishes it. Workers die with the build (PR_SET_PDEATHSIG), and a
+full disk stops the build at the first failure.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import errno
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
-import tempfile
+import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -24,23 +26,28 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..content import Article
-from ..errors import SpeechError
+from ..errors import DiskFull, SpeechError
 from .audio import AudioFormatError, mp3_duration, parse_webvtt
+from .catalog import COMPLETION_KIND, KINDS, CatalogEntry, short_key, store_files
+from .engines import VoiceSpec, lexicon_for
 from .lexicon import Lexicon
 from .render import FORMAT, AudioJob, Rendered, render_article
 from .script import speech_script
-from .synth import check_engine
+from .workers import exit_with_parent, worker_count
 
 log = logging.getLogger(__name__)
 
-CATALOG = "catalog.json"
-SUFFIXES = {"mp3": ".mp3", "vtt": ".vtt", "chapters": ".chapters.vtt", "timings": ".json"}
-KEY_LENGTH = 20  # hex digits of the cache key in file names
+WORK_PREFIX = ".work-"  # scratch folders in the store; a later build removes any left behind
+TEMP_PREFIX = ".tmp-"
 
 
-def cache_key(script_digest: str, voice: str, rate: int, engine_version: str) -> str:
-    """Return the hash that names an article's audio files."""
-    data = json.dumps([script_digest, voice, rate, engine_version, FORMAT])
+def _voice_identity(spec: VoiceSpec) -> list:
+    return [spec.name, spec.model, spec.rate, spec.version, FORMAT]
+
+
+def cache_key(script_digest: str, spec: VoiceSpec) -> str:
+    """Return the hash that names an article's audio files in one voice."""
+    data = json.dumps([script_digest, *_voice_identity(spec)])
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -52,32 +59,22 @@ def _script_code() -> str:
     return hashlib.sha256(code).hexdigest()
 
 
-def source_key(article: Article, lexicon: Lexicon, voice: str, rate: int, engine_version: str) -> str:
+def source_key(article: Article, lexicon: Lexicon, spec: VoiceSpec) -> str:
     """Return a hash of everything a speech script is made from, plus how it is spoken.
 
-    When it matches the catalog's, the article's audio is reused without even making its
-    script again; otherwise the script's own cache key decides.
+    When it matches the previous release's, the article's audio is reused without even
+    making its script again; otherwise the script's own cache key decides.
     """
     data = [article.title, article.summary, article.html, lexicon.digest(), _script_code()]
-    data += [voice, rate, engine_version, FORMAT]
+    data += _voice_identity(spec)
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
-def article_folder(audio_dir: Path, section: str, slug: str) -> Path:
-    return audio_dir / section / slug
-
-
-def published_files(folder: Path, key: str) -> dict[str, Path]:
-    """Return the four files of one rendering, named by its cache key."""
-    stem = key[:KEY_LENGTH]
-    return {kind: folder / f"{stem}{suffix}" for kind, suffix in SUFFIXES.items()}
-
-
-def read_timings(folder: Path, key: str) -> dict | None:
-    """Return the timings of a complete published rendering, or None if there is none."""
-    files = published_files(folder, key)
+def read_timings(store: Path, key: str) -> dict | None:
+    """Return the timings of a complete rendering in the store, or None if there is none."""
+    files = store_files(store, key)
     try:
-        timings = json.loads(files["timings"].read_text(encoding="utf-8"))
+        timings = json.loads(files[COMPLETION_KIND].read_text(encoding="utf-8"))
         complete = (
             all(p.is_file() for p in files.values())
             and files["mp3"].stat().st_size == timings["size"]
@@ -85,6 +82,44 @@ def read_timings(folder: Path, key: str) -> dict | None:
     except (OSError, ValueError, KeyError):
         return None
     return timings if complete and timings.get("cache_key") == key else None
+
+
+def make_entry(store: Path, key: str, source: str, voice: str, timings: dict) -> CatalogEntry:
+    """Return the catalog entry of a complete rendering in the store."""
+    files = store_files(store, key)
+    return CatalogEntry(
+        section=timings["section"],
+        slug=timings["slug"],
+        voice=voice,
+        key=key,
+        source=source,
+        title=timings.get("title", ""),
+        duration=float(timings.get("duration", 0.0)),
+        sentences=len(timings.get("sentences", [])),
+        chapters=len(timings.get("chapters", [])),
+        sizes={name: files[name].stat().st_size for name in KINDS},
+    )
+
+
+def clean_store(store: Path) -> None:
+    """Remove scratch folders and temporary files that an interrupted build left behind."""
+    if not store.is_dir():
+        return
+    for path in store.glob(f"{WORK_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in store.glob(f"*/{TEMP_PREFIX}*"):
+        path.unlink(missing_ok=True)
+
+
+def prune_store(store: Path, keep: set[str]) -> int:
+    """Delete stored renderings whose key is not in `keep`; return how many files went."""
+    wanted = {short_key(key) for key in keep}
+    removed = 0
+    for path in store.glob("??/*"):
+        if not path.name.startswith(".") and path.name.split(".")[0] not in wanted:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def verify(rendered: Rendered, name: str) -> None:
@@ -112,39 +147,52 @@ def verify(rendered: Rendered, name: str) -> None:
         raise SpeechError(f"The audio for {name} failed its checks: {'; '.join(problems)}")
 
 
-def publish(rendered: Rendered, folder: Path) -> None:
+def publish(rendered: Rendered, store: Path) -> None:
     """Rename a checked rendering into place, the timings file (its completion mark) last."""
-    final = published_files(folder, rendered.cache_key)
-    for kind in ("mp3", "vtt", "chapters", "timings"):
+    final = store_files(store, rendered.cache_key)
+    for kind in sorted(KINDS, key=lambda name: name == COMPLETION_KIND):
         os.replace(rendered.files[kind], final[kind])
 
 
 @dataclass
 class AudioBuildReport:
-    """What a build did: articles made, articles reused from the cache, and failures."""
+    """What a build did: articles made, articles reused from the store, and failures."""
 
+    voice: str = ""
+    entries: dict[str, CatalogEntry] = field(default_factory=dict)  # "section/slug" → entry
+    todo: list[AudioJob] = field(default_factory=list)  # articles still to synthesise
+    sources: dict[str, str] = field(default_factory=dict)  # their source keys
     built: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one message per article
     seconds_made: float = 0.0  # of new audio
-    catalog: Path | None = None
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
 
+def _disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def _run_jobs(
-    jobs: list[AudioJob], workers: int, done: Callable[[AudioJob, Rendered | None, str], None]
+    jobs: list[AudioJob], workers: int, memory_mb: int, done: Callable[[AudioJob, Rendered | None, str], None]
 ) -> None:
-    """Render `jobs` in worker processes; a crashed pool is restarted once for the rest."""
+    """Render `jobs` in worker processes; a crashed pool is restarted once for the rest.
+
+    A full disk is not retried: it raises DiskFull at once, and the pending jobs are dropped.
+    """
     pending = list(jobs)
     for round_number in (1, 2):
         context = multiprocessing.get_context("spawn")  # never fork: espeak starts once per process
         crashed: list[AudioJob] = []
-        with ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(pending))), mp_context=context
-        ) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=worker_count(workers, memory_mb, len(pending)),
+            mp_context=context,
+            initializer=exit_with_parent,
+        )
+        try:
             futures = {pool.submit(render_article, job): job for job in pending}
             for future in as_completed(futures):
                 job = futures[future]
@@ -156,145 +204,119 @@ def _run_jobs(
                     if round_number == 1:
                         crashed.append(job)
                     else:
-                        done(
-                            job,
-                            None,
-                            f"The speech worker crashed while making the audio for {job.name}.",
-                        )
+                        done(job, None, f"The speech worker crashed while making the audio for {job.name}.")
+                except OSError as exc:
+                    if _disk_full(exc):
+                        raise DiskFull(f"while making the audio for {job.name}: {exc}") from exc
+                    done(job, None, f"Could not write the audio for {job.name}: {exc}")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         if not crashed:
             return
         log.warning("a speech worker crashed; retrying %d articles", len(crashed))
         pending = crashed
 
 
-def build_audio(
+def plan_audio(
     articles: Iterable[Article],
-    audio_dir: Path,
+    store: Path,
     lexicon: Lexicon,
-    voice: str = "",
-    rate: int = 175,
-    jobs: int | None = None,
-    progress: Callable[[int, float], object] | None = None,
+    spec: VoiceSpec,
+    previous: dict[str, CatalogEntry] | None = None,
 ) -> AudioBuildReport:
-    """Make the audio of every article whose speech changed, then publish the catalog.
+    """Find which articles already have audio in this voice; queue jobs for the rest.
 
-    `progress(articles_done, seconds_of_audio_made)` is called as articles finish.
-    Raises SpeechError (saying what to install) when the engine is missing.
+    `previous` is the last release's catalog for this voice: an article whose sources have
+    not changed reuses its entry without remaking its script. Nothing is synthesised here.
     """
-    engine = check_engine()
-    articles = list(articles)
-    audio_dir.mkdir(parents=True, exist_ok=True)
-    previous = read_catalog(audio_dir)
-    report = AudioBuildReport()
-    entries: dict[str, dict] = {}
-    todo: list[AudioJob] = []
-    workdir = Path(tempfile.mkdtemp(prefix="voiceref-speech-"))
-    sources: dict[str, str] = {}
+    previous = previous or {}
+    spoken = lexicon_for(spec, lexicon)
+    store.mkdir(parents=True, exist_ok=True)
+    report = AudioBuildReport(voice=spec.name)
+    workdir = store / f"{WORK_PREFIX}{os.getpid()}"
     for article in articles:
         name = f"{article.section}/{article.slug}"
-        folder = article_folder(audio_dir, article.section, article.slug)
-        sources[name] = source_key(article, lexicon, voice, rate, engine.version)
-        known = previous.get("articles", {}).get(name, {})
-        timings = read_timings(folder, known["key"]) if known.get("source") == sources[name] else None
+        source = source_key(article, lexicon, spec)
+        known = previous.get(name)
+        key = known.key if known is not None and known.source == source else ""
+        timings = read_timings(store, key) if key else None
         if timings is None:  # something changed: does the script itself differ?
-            script = speech_script(article, lexicon)
-            key = cache_key(script.digest(), voice, rate, engine.version)
-            timings = read_timings(folder, key)
+            script = speech_script(article, spoken)
+            key = cache_key(script.digest(), spec)
+            timings = read_timings(store, key)
         if timings is not None:
-            entries[name] = _entry(timings, timings["cache_key"], sources[name])
+            report.entries[name] = make_entry(store, key, source, spec.name, timings)
             report.reused.append(article.url)
-            if progress:
-                progress(1, 0.0)
         else:
-            todo.append(AudioJob(script, key, folder, workdir, voice, rate, str(article.path)))
+            folder = store_files(store, key)["mp3"].parent
+            report.todo.append(AudioJob(script, key, folder, workdir, spec.model, spec.rate, str(article.path), spec))
+            report.sources[name] = source
+    return report
+
+
+def render_audio(
+    report: AudioBuildReport,
+    store: Path,
+    spec: VoiceSpec,
+    jobs: int | None = None,
+    progress: Callable[[int, float], object] | None = None,
+    on_entries: Callable[[dict[str, CatalogEntry]], object] | None = None,
+) -> AudioBuildReport:
+    """Synthesise the jobs a plan queued, in worker processes, into the store.
+
+    `progress(articles_done, seconds_of_audio_made)` and `on_entries(entries_so_far)` are
+    called in this process as articles finish. Raises DiskFull when the disk fills up; what
+    was finished stays in the store for the next build.
+    """
+    clean_store(store)
 
     def done(job: AudioJob, rendered: Rendered | None, error: str) -> None:
         name = f"{job.script.section}/{job.script.slug}"
         if rendered is not None:
             try:
                 verify(rendered, job.name)
-                publish(rendered, job.folder)
-                timings = read_timings(job.folder, job.cache_key) or {}
-                entries[name] = _entry(timings, job.cache_key, sources[name])
+                publish(rendered, store)
+                timings = read_timings(store, job.cache_key) or {}
+                report.entries[name] = make_entry(store, job.cache_key, report.sources[name], spec.name, timings)
                 report.built.append(f"/{name}")
                 report.seconds_made += rendered.duration
-            except (SpeechError, OSError) as exc:
+            except OSError as exc:
+                if _disk_full(exc):
+                    raise DiskFull(f"while publishing the audio for {job.name}: {exc}") from exc
+                error = str(exc)
+            except SpeechError as exc:
                 error = str(exc)
         if error:
             log.error("%s", error)
             report.failed.append(error)
         if progress:
             progress(1, rendered.duration if rendered is not None and not error else 0.0)
+        if on_entries and not error:
+            on_entries(report.entries)
 
+    if not report.todo:
+        return report
+    workdir = report.todo[0].workdir
     try:
-        if todo:
-            _run_jobs(todo, jobs or os.cpu_count() or 1, done)
+        workdir.mkdir(parents=True, exist_ok=True)
+        _run_jobs(report.todo, jobs or 0, spec.memory_mb, done)
     finally:
-        _remove_tree(workdir)
-    report.catalog = write_catalog(audio_dir, entries, engine.version, voice, rate)
-    remove_stale(audio_dir, entries, previous)
+        shutil.rmtree(workdir, ignore_errors=True)
+        clean_store(store)
     return report
 
 
-def _entry(timings: dict, key: str, source: str) -> dict:
-    return {
-        "key": key,
-        "source": source,
-        "title": timings.get("title", ""),
-        "duration": timings.get("duration", 0.0),
-        "size": timings.get("size", 0),
-        "sentences": len(timings.get("sentences", [])),
-        "chapters": len(timings.get("chapters", [])),
-    }
-
-
-def read_catalog(audio_dir: Path) -> dict:
-    """Return the published catalog, or an empty one."""
-    try:
-        return json.loads((audio_dir / CATALOG).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"articles": {}}
-
-
-def write_catalog(
-    audio_dir: Path, entries: dict[str, dict], engine: str, voice: str, rate: int
-) -> Path:
-    """Replace catalog.json in one step."""
-    catalog = {
-        "format": FORMAT,
-        "engine": engine,
-        "voice": voice,
-        "rate": rate,
-        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "articles": dict(sorted(entries.items())),
-    }
-    target = audio_dir / CATALOG
-    temp = audio_dir / f".tmp-{CATALOG}-{os.getpid()}"
-    temp.write_text(json.dumps(catalog, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(temp, target)
-    return target
-
-
-def remove_stale(audio_dir: Path, entries: dict[str, dict], previous: dict) -> None:
-    """Delete renderings that neither this catalog nor the one before it names.
-
-    The previous rendering is kept for one build, for listeners still downloading it.
-    """
-    keep = {name: {e["key"][:KEY_LENGTH]} for name, e in entries.items()}
-    for name, old in previous.get("articles", {}).items():
-        keep.setdefault(name, set()).add(str(old.get("key", ""))[:KEY_LENGTH])
-    for folder in audio_dir.glob("*/*"):
-        if not folder.is_dir():
-            continue
-        stems = keep.get(f"{folder.parent.name}/{folder.name}", set())
-        for path in folder.iterdir():
-            if path.name.split(".")[0] not in stems:
-                path.unlink(missing_ok=True)
-        if not any(folder.iterdir()):
-            folder.rmdir()
-
-
-def _remove_tree(path: Path) -> None:
-    for child in path.glob("*"):
-        child.unlink(missing_ok=True)
-    path.rmdir()
+def build_audio(
+    articles: Iterable[Article],
+    store: Path,
+    lexicon: Lexicon,
+    spec: VoiceSpec,
+    jobs: int | None = None,
+    previous: dict[str, CatalogEntry] | None = None,
+    progress: Callable[[int, float], object] | None = None,
+) -> AudioBuildReport:
+    """Make the audio of every article whose speech changed in one voice, into the store."""
+    report = plan_audio(articles, store, lexicon, spec, previous)
+    if progress and report.reused:
+        progress(len(report.reused), 0.0)
+    return render_audio(report, store, spec, jobs, progress)

@@ -1,57 +1,44 @@
-"""The audio service the web app reads: built audio from the catalog, or a null library.
-
-Request handlers never synthesise. They ask `AudioService.get()` for the library that
-`voiceref build` published; it reloads when the build replaces catalog.json.
-"""
+"""How pages describe one article's published audio in one voice (a catalog entry, for people)."""
 
 from __future__ import annotations
 
-import json
-import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import CATALOG, article_folder, published_files
+from flask import url_for
 
-log = logging.getLogger(__name__)
-
-MEDIA_TYPES = {
-    "mp3": "audio/mpeg",
-    "vtt": "text/vtt; charset=utf-8",
-    "chapters": "text/vtt; charset=utf-8",
-    "timings": "application/json",
-}
+from .catalog import KINDS, CatalogEntry
 
 
 @dataclass(frozen=True)
 class AudioInfo:
-    """One article's spoken version: its files and what a listener needs to know first."""
+    """One article's spoken version in one voice: its files and what a listener needs first."""
 
-    section: str
-    slug: str
-    key: str
-    duration: float  # seconds
-    size: int  # bytes of MP3
-    sentences: int
-    chapters: int
-    files: dict[str, Path]
+    entry: CatalogEntry
+    files: dict[str, Path]  # kind → file inside the release
 
-    @property
-    def url(self) -> str:
-        return f"/{self.section}/{self.slug}/audio.mp3"
+    @classmethod
+    def of(cls, entry: CatalogEntry, release: Path) -> AudioInfo:
+        return cls(entry, entry.files(release))
 
-    @property
-    def vtt_url(self) -> str:
-        return f"/{self.section}/{self.slug}/audio.vtt"
+    section = property(lambda self: self.entry.section)
+    slug = property(lambda self: self.entry.slug)
+    voice = property(lambda self: self.entry.voice)
+    key = property(lambda self: self.entry.key)
+    version = property(lambda self: self.entry.version)
+    duration = property(lambda self: self.entry.duration)
+    size = property(lambda self: self.entry.size)
+    sentences = property(lambda self: self.entry.sentences)
+    chapters = property(lambda self: self.entry.chapters)
 
-    @property
-    def chapters_url(self) -> str:
-        return f"/{self.section}/{self.slug}/chapters.vtt"
+    def link(self, kind: str, **args) -> str:
+        """Return the URL of one kind of file (needs a request or app context)."""
+        return url_for("audio.audio_file", section=self.section, slug=self.slug, name=KINDS[kind].url_name, **args)
 
-    @property
-    def timings_url(self) -> str:
-        return f"/{self.section}/{self.slug}/audio.json"
+    url = property(lambda self: self.link("mp3"))
+    vtt_url = property(lambda self: self.link("vtt"))
+    chapters_url = property(lambda self: self.link("chapters"))
+    timings_url = property(lambda self: self.link("timings"))
 
     @property
     def minutes(self) -> int:
@@ -73,78 +60,3 @@ class AudioInfo:
         if self.size >= 1_000_000:
             return f"{self.size / 1_000_000:.1f} MB"
         return f"{max(1, round(self.size / 1000))} kB"
-
-
-class AudioLibrary:
-    """The audio a build published, as listed in its catalog."""
-
-    available = True
-
-    def __init__(self, audio_dir: Path, catalog: dict):
-        self.audio_dir = audio_dir
-        self._articles: dict[str, dict] = catalog.get("articles", {})
-        self.built = catalog.get("built", "")
-
-    def info(self, section: str, slug: str) -> AudioInfo | None:
-        """Return the article's audio, or None if it has none (yet)."""
-        entry = self._articles.get(f"{section}/{slug}")
-        if entry is None:
-            return None
-        files = published_files(article_folder(self.audio_dir, section, slug), entry["key"])
-        return AudioInfo(
-            section=section,
-            slug=slug,
-            key=entry["key"],
-            duration=float(entry["duration"]),
-            size=int(entry["size"]),
-            sentences=int(entry["sentences"]),
-            chapters=int(entry["chapters"]),
-            files=files,
-        )
-
-    def __len__(self) -> int:
-        return len(self._articles)
-
-
-class UnavailableAudio:
-    """Stands in when nothing has been built: every article says its audio is not ready."""
-
-    available = False
-    built = ""
-
-    def info(self, section: str, slug: str) -> AudioInfo | None:
-        return None
-
-    def __len__(self) -> int:
-        return 0
-
-
-class AudioService:
-    """Hands out the published audio library, reloading it when a build replaces the catalog."""
-
-    def __init__(self, audio_dir: Path | None):
-        self.audio_dir = audio_dir
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._library: AudioLibrary | None = None
-
-    def get(self) -> AudioLibrary | UnavailableAudio:
-        if self.audio_dir is None:
-            return UnavailableAudio()
-        path = self.audio_dir / CATALOG
-        try:
-            stat = path.stat()
-        except OSError:
-            return UnavailableAudio()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if self._library is not None and self._stamp == stamp:
-            return self._library
-        with self._lock:
-            if self._library is None or self._stamp != stamp:
-                try:
-                    catalog = json.loads(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
-                    log.error("cannot read the audio catalog %s: %s", path, exc)
-                    return UnavailableAudio()
-                self._library, self._stamp = AudioLibrary(self.audio_dir, catalog), stamp
-            return self._library

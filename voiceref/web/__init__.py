@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from flask import Flask, current_app, g
 
-from flask import Flask, current_app
-
-from ..content import Site
-from ..search import SearchService
-from ..speech import AudioService
+from ..release.service import Release, ReleaseService
 
 
-@dataclass
-class Services:
-    """What request handlers read: the loaded site, the built search index and audio."""
-
-    site: Site
-    search: SearchService
-    audio: AudioService = field(default_factory=lambda: AudioService(None))
-
-
-def services() -> Services:
-    """Return the services of the app handling this request."""
+def release_service() -> ReleaseService:
+    """Return the release service of the app handling this request."""
     return current_app.extensions["voiceref"]
+
+
+def services() -> Release:
+    """Return the release this request reads: one snapshot for the whole request."""
+    if "release" not in g:
+        g.release = release_service().get()
+    return g.release
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 
 from ..content import SECTIONS
 from ..search import clean_query
-from . import services
+from ..speech.catalog import KINDS
+from . import release_service, services
 from .audio import audio_of
 from .pages import page_number
 
@@ -18,7 +19,7 @@ XML = "application/xml; charset=utf-8"
 @bp.get("/api/search")
 def search():
     query = clean_query(request.args.get("q"), current_app.config["SEARCH_MAX_QUERY"])
-    backend = services().search.get()
+    backend = services().search
     if not backend.available:
         return jsonify(error="Search is not available: the index has not been built."), 503
     results = backend.search(
@@ -46,7 +47,7 @@ def search():
 @bp.get("/api/suggest")
 def suggest():
     query = clean_query(request.args.get("q"), current_app.config["SEARCH_MAX_QUERY"])
-    return jsonify(services().search.get().suggest(query.text))
+    return jsonify(services().search.suggest(query.text))
 
 
 @bp.get("/api/articles/<section>/<slug>")
@@ -78,9 +79,7 @@ def article(section: str, slug: str):
 
 def _audio_url(item) -> str | None:
     info = audio_of(item)
-    if info is None:
-        return None
-    return url_for("audio.audio_file", section=info.section, slug=info.slug, name="audio.mp3")
+    return info.url if info is not None else None
 
 
 def _audio(item) -> dict | None:
@@ -88,24 +87,27 @@ def _audio(item) -> dict | None:
     info = audio_of(item)
     if info is None:
         return None
-    urls = {
-        kind: url_for("audio.audio_file", section=info.section, slug=info.slug, name=name)
-        for name, kind in (("audio.mp3", "url"), ("audio.vtt", "vtt_url"),
-                           ("chapters.vtt", "chapters_url"), ("audio.json", "timings_url"))
-    }
-    return {**urls, "type": "audio/mpeg", "duration": round(info.duration, 3), "size": info.size,
-            "sentences": info.sentences, "chapters": info.chapters}
+    urls = {"url": info.url, "vtt_url": info.vtt_url, "chapters_url": info.chapters_url,
+            "timings_url": info.timings_url}
+    return {**urls, "voice": info.voice, "type": KINDS["mp3"].media_type, "duration": round(info.duration, 3),
+            "size": info.size, "sentences": info.sentences, "chapters": info.chapters}
 
 
 @bp.get("/healthz")
 def healthz():
-    backend = services().search.get()
+    """Say whether a whole release is served, which, and how far its voices have got."""
+    release, problem = services(), release_service().problem
+    if not problem and not release.search.healthy():
+        problem = f"the search index of release {release.id} cannot be read"
     body = {
-        "status": "ok" if backend.available else "index missing",
-        "articles": len(services().site),
-        "indexed": backend.doc_count(),
+        "status": problem or "ok",
+        "release": release.id or None,
+        "built": release.manifest.created if release.manifest else None,
+        "articles": len(release.site),
+        "indexed": release.search.doc_count(),
+        "audio": {voice: len(entries) for voice, entries in release.catalog.items()},
     }
-    return jsonify(body), 200 if backend.available else 503
+    return jsonify(body), 503 if problem else 200
 
 
 @bp.get("/opensearch.xml")

@@ -1,8 +1,11 @@
 """Audio delivery: each article's MP3, cues, chapters and timings, and M3U playlists.
 
-Handlers only read what `voiceref build` published; Werkzeug's conditional `send_file`
-answers byte ranges (206), ETag and Last-Modified (304). Links from the pages carry the
-cache key (`?v=`), so a response for the current key may be cached for a year.
+Handlers only read what the current release publishes (its audio catalog, see
+speech/catalog.py); Werkzeug's conditional `send_file` answers byte ranges (206), ETag and
+Last-Modified (304). Links from the pages carry the cache key (`?v=`), so a response for the
+current key may be cached for a year. The reader's voice (`?voice=`, else the preferences
+cookie, else the default) picks the rendition; an article not yet spoken in that voice is
+served in another, so the audio is always the audio of the page being shown.
 """
 
 from __future__ import annotations
@@ -20,14 +23,14 @@ from flask import (
     render_template,
     request,
     send_file,
-    url_for,
 )
 from werkzeug.exceptions import NotFound
 
 from ..content import SECTIONS
 from ..search import clean_query
 from ..speech import AudioInfo
-from ..speech.service import MEDIA_TYPES
+from ..speech.catalog import BY_URL_NAME, short_key
+from ..speech.engines import VOICES
 from . import services
 
 bp = Blueprint("audio", __name__)
@@ -36,17 +39,30 @@ SECTION = "any({}):section".format(", ".join(SECTIONS))
 YEAR = 365 * 24 * 3600
 SHORT = 300  # seconds: a bare URL may start pointing at new audio after a build
 M3U = "audio/x-mpegurl; charset=utf-8"
-FILES = {
-    "audio.mp3": "mp3",
-    "audio.vtt": "vtt",
-    "chapters.vtt": "chapters",
-    "audio.json": "timings",
-}
 
 
-def audio_info(section: str, slug: str) -> AudioInfo | None:
-    """Return the published audio of one article, or None."""
-    return services().audio.get().info(section, slug)
+def chosen_voice() -> str:
+    """Return the voice this request asks for: `?voice=`, else the default voice."""
+    asked = request.args.get("voice")
+    return asked if asked in VOICES else VOICES[0]
+
+
+def renditions(section: str, slug: str) -> dict[str, AudioInfo]:
+    """Return one article's published audio by voice, in the order of VOICES."""
+    release = services()
+    found = {}
+    for voice in VOICES:
+        entry = release.audio(section, slug, voice)
+        if entry is not None and release.path is not None:
+            found[voice] = AudioInfo.of(entry, release.path)
+    return found
+
+
+def audio_info(section: str, slug: str, voice: str | None = None) -> AudioInfo | None:
+    """Return one article's audio in the reader's voice (or `voice`), else in one that is ready."""
+    built = renditions(section, slug)
+    wanted = voice or chosen_voice()
+    return built.get(wanted) or next(iter(built.values()), None)
 
 
 def audio_of(item) -> AudioInfo | None:
@@ -56,8 +72,7 @@ def audio_of(item) -> AudioInfo | None:
 
 def versioned(info: AudioInfo, kind: str) -> str:
     """Return the URL of one of an article's audio files, with its cache key."""
-    path = {"mp3": info.url, "vtt": info.vtt_url, "chapters": info.chapters_url}.get(kind)
-    return f"{path or info.timings_url}?v={info.key[:12]}"
+    return info.link(kind, v=info.version)
 
 
 def tracks(items: Iterable) -> list[tuple[object, AudioInfo]]:
@@ -75,27 +90,27 @@ def _not_found(message: str):
     return render_template("error.html", error=error, code=404, crumbs=None), 404
 
 
-@bp.get(f"/<{SECTION}>/<slug>/<any({', '.join(FILES)}):name>")
+@bp.get(f"/<{SECTION}>/<slug>/<any({', '.join(BY_URL_NAME)}):name>")
 def audio_file(section: str, slug: str, name: str):
     article = services().site.get(section, slug)
     if article is None:
         return _not_found(f"There is no article at /{section}/{slug}, so there is no audio for it.")
     info = audio_info(section, slug)
-    kind = FILES[name]
-    if info is None or not info.files[kind].is_file():
+    kind = BY_URL_NAME[name]
+    if info is None or not info.files[kind.name].is_file():
         return _not_found(
             f"The spoken version of “{article.title}” is not ready yet. "
             f"The page itself is at {article.url}."
         )
-    current = request.args.get("v") == info.key[:12]
+    current = request.args.get("v") == short_key(info.key)
     download_name = f"{slug}.{name.rsplit('.', 1)[-1]}"
     if current_app.config["AUDIO_ACCEL"]:
-        response = _accel(info.files[kind], MEDIA_TYPES[kind], download_name)
+        response = _accel(info.files[kind.name], kind.media_type, download_name)
         response.cache_control.max_age = YEAR if current else SHORT
     else:
         response = send_file(
-            info.files[kind],
-            mimetype=MEDIA_TYPES[kind],
+            info.files[kind.name],
+            mimetype=kind.media_type,
             conditional=True,
             max_age=YEAR if current else SHORT,
             download_name=download_name,
@@ -110,10 +125,10 @@ def audio_file(section: str, slug: str, name: str):
 def _accel(path: Path, content_type: str, download_name: str) -> Response:
     """Hand the sending of a file to nginx (X-Accel-Redirect): ranges, sendfile, no app time.
 
-    nginx maps the internal prefix AUDIO_ACCEL to AUDIO_DIR (deploy/nginx/voiceref-site.conf);
-    the app still decides which file answers the URL (the catalog's current rendering).
+    nginx maps the internal prefix AUDIO_ACCEL to INDEX_DIR (deploy/nginx/site.conf), where the
+    releases are; the app still decides which file answers the URL (the release's catalog).
     """
-    relative = path.relative_to(services().audio.audio_dir).as_posix()
+    relative = path.relative_to(Path(current_app.config["INDEX_DIR"])).as_posix()
     response = Response(content_type=content_type)
     response.headers["X-Accel-Redirect"] = current_app.config["AUDIO_ACCEL"].rstrip("/") + "/" + quote(relative)
     response.headers["Content-Disposition"] = f"inline; filename={download_name}"
@@ -126,15 +141,7 @@ def _m3u(name: str, pairs: list[tuple[object, AudioInfo]]) -> Response:
     for item, info in pairs:
         title = " ".join(f"{item.title} ({SECTIONS[item.section].title})".split())
         lines.append(f"#EXTINF:{round(info.duration)},{title}")
-        lines.append(
-            url_for(
-                "audio.audio_file",
-                section=info.section,
-                slug=info.slug,
-                name="audio.mp3",
-                _external=True,
-            )
-        )
+        lines.append(info.link("mp3", _external=True))
     response = Response("\n".join(lines) + "\n", mimetype="audio/x-mpegurl")
     response.headers["Content-Type"] = M3U
     filename = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
@@ -159,7 +166,7 @@ def letter_playlist(letter: str):
 @bp.get("/search/playlist.m3u")
 def search_playlist():
     query = clean_query(request.args.get("q"), current_app.config["SEARCH_MAX_QUERY"])
-    backend = services().search.get()
+    backend = services().search
     if not backend.available:
         return Response(
             "Search is not available: the index has not been built.\n", 503, mimetype="text/plain"

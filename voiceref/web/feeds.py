@@ -8,6 +8,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, current_app, url_for
 
 from ..content import SECTIONS, Article
+from ..speech.catalog import KINDS
 from . import services
 from .audio import audio_of
 
@@ -52,14 +53,7 @@ def _feed(title: str, description: str, page: str, self_url: str, articles: list
         entry.podcast.itunes_summary(article.summary)
         info = audio_of(article)
         if info is not None:
-            audio = url_for(
-                "audio.audio_file",
-                section=article.section,
-                slug=article.slug,
-                name="audio.mp3",
-                _external=True,
-            )
-            entry.enclosure(audio, str(info.size), "audio/mpeg")
+            entry.enclosure(info.link("mp3", _external=True), str(info.size), KINDS["mp3"].media_type)
             entry.podcast.itunes_duration(max(1, round(info.duration)))
     return feed.rss_str(pretty=True), 200, {"Content-Type": RSS}
 

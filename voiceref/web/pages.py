@@ -92,7 +92,7 @@ def page_number() -> int:
 @bp.get("/search")
 def search():
     query = clean_query(request.args.get("q"), current_app.config["SEARCH_MAX_QUERY"])
-    backend = services().search.get()
+    backend = services().search
     results = None
     if query.text:
         results = backend.search(
