@@ -20,6 +20,7 @@ FIELDS = {"title", "section", "summary", "aliases", "related", "sources", "revie
 SOURCE_FIELDS = {"title", "url", "checked"}
 # libyaml's loader when PyYAML was built with it: parsing front matter is most of a load.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_ARTICLE_BYTES = 1_000_000  # far above the longest article; a larger file is a mistake
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -210,11 +211,29 @@ def content_files(content_dir: Path) -> list[Path]:
     return sorted(content_dir.rglob("*.md"))
 
 
+def refuse(path: Path, content_dir: Path) -> str | None:
+    """Return why a content file may not be read (a link out of content/, too large), or None."""
+    try:
+        real = path.resolve(strict=True)
+        size = real.stat().st_size
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not real.is_relative_to(content_dir.resolve()):
+        return f"is a link to {real}, outside the content folder: copy the file in instead"
+    if size > MAX_ARTICLE_BYTES:
+        return f"is {size:,} bytes; an article may be at most {MAX_ARTICLE_BYTES:,} (split it up)"
+    return None
+
+
 def _read_all(content_dir: Path, today: dt.date) -> tuple[list[Article], list[Problem], dict]:
     articles: list[Article] = []
     problems: list[Problem] = []
     readers: dict[tuple[str, str], _FileReader] = {}
     for path in content_files(content_dir):
+        reason = refuse(path, content_dir)
+        if reason is not None:
+            problems.append(Problem(path, 1, reason))
+            continue
         relative = path.relative_to(content_dir)
         section = relative.parts[0] if len(relative.parts) == 2 else None
         if section not in SECTIONS:
