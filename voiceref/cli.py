@@ -201,11 +201,26 @@ def rollback(index_dir: Path | None) -> None:
 @click.option("--host", help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 5000).")
 @click.option("--workers", type=int, help="gunicorn worker processes (default 2).")
-def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the built site with gunicorn (gevent workers; see voiceref/server.py)."""
+@click.option(
+    "--build", "build_first", is_flag=True,
+    help="Build first: serve once the index and the clear voice are published; the natural voice follows.",
+)
+def serve(host: str | None, port: int | None, workers: int | None, build_first: bool) -> None:
+    """Serve the current release with gunicorn (gevent workers; see voiceref/server.py).
+
+    The server switches to each new release by itself, with no restart.
+    """
     from . import server
 
     settings = _settings(HOST=host, PORT=port, WORKERS=workers)
+    if build_first:
+        from .release.background import build_in_background
+
+        try:
+            build_in_background(Path(settings["INDEX_DIR"]), [])
+        except VoicerefError as error:
+            _fail(error)
+            return
     click.echo(f"Serving voiceref on http://{settings['HOST']}:{settings['PORT']}/", err=True)
     try:
         server.serve(settings)
@@ -251,3 +266,7 @@ def export_epub(
         f"Wrote {report.path}: {report.articles} articles, {report.sentences:,} sentences, "
         f"{report.duration / 3_600_000:.1f} h of audio, {report.size_label}, in {time.perf_counter() - started:.1f} s"
     )
+
+
+if __name__ == "__main__":
+    main()
