@@ -54,6 +54,14 @@ def built_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def own_release(tmp_path: Path):
+    """A release of the fixture corpus of this test's own, to rebuild: (settings, client)."""
+    index = build_fixture_release(tmp_path)
+    settings = {"CONTENT_DIR": tmp_path / "content", "INDEX_DIR": index, "AUDIO_DIR": tmp_path / "audio"}
+    return settings, create_app({"TESTING": True, "INDEX_DIR": index}).test_client()
+
+
+@pytest.fixture
 def index_dir(built_index: Path) -> Path:
     """The read-only release of the fixture corpus (see built_index): never write under it."""
     return built_index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voiceref.search import build_index
+from voiceref.release import build_release
 from voiceref.web.caching import DATA, NEVER, PAGE
 from voiceref.web.preferences import COOKIE
 
@@ -45,9 +45,10 @@ def test_the_etag_changes_with_the_preference_cookie(client):
     assert client.get("/glossary/myoclonus").headers["ETag"] == plain
 
 
-def test_the_etag_changes_when_a_new_build_is_served(client, site, index_dir):
+def test_the_etag_changes_when_a_new_build_is_served(own_release):
+    settings, client = own_release
     before = client.get("/glossary/myoclonus").headers["ETag"]
-    build_index(site.articles, index_dir)
+    build_release(settings, audio=False)
     after = client.get("/glossary/myoclonus")
     assert after.headers["ETag"] != before
     assert client.get("/glossary/myoclonus", headers={"If-None-Match": before}).status_code == 200

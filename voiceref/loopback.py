@@ -155,7 +155,7 @@ def shipped_site(
         ],
         "site.conf": [
             ("/srv/voiceref/static/", f"{static_dir.resolve()}/"),
-            ("/srv/voiceref/audio/", f"{audio_dir.resolve()}/"),
+            ("/srv/voiceref/index/", f"{audio_dir.resolve()}/"),  # the releases, audio included
         ],
         "voiceref.conf": [("listen 80;", f"listen 127.0.0.1:{port};")],
         "voiceref-tls.conf": [("listen 80;", f"listen 127.0.0.1:{port};")],

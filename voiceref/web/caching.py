@@ -27,8 +27,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
 
-from ..search.index import CURRENT
-from ..speech.build import CATALOG
+from ..release.layout import CURRENT
 from .preferences import cookie_value
 from .preferences import current as current_preferences
 
@@ -57,21 +56,16 @@ def code_id(app: Flask) -> str:
     return digest.hexdigest()
 
 
-def release_id(index_dir: Path, audio_dir: Path | None) -> str:
-    """Return the identity of the build being served: two system calls, no app context needed.
+def release_id(index_dir: Path, audio_dir: Path | None = None) -> str:
+    """Return the identity of the release being served: one readlink, no app context needed.
 
-    Today: where the index's `current` link points, and the audio catalog's stamp. Once
-    releases land (issue 9) this is the release manifest's id.
+    A release never changes once published (its audio catalog included), so the folder that
+    `current` points at names everything an answer is made from.
     """
     try:
-        index = os.readlink(index_dir / CURRENT)
+        return os.readlink(index_dir / CURRENT)
     except OSError:
-        index = "-"
-    try:
-        stat = (audio_dir / CATALOG).stat() if audio_dir is not None else None
-    except OSError:
-        stat = None
-    return f"{index}|{stat.st_mtime_ns}-{stat.st_size}" if stat else f"{index}|-"
+        return "-"
 
 
 def served_release() -> str:
