@@ -38,6 +38,7 @@ from voiceref.content.render import Linker, render_body  # noqa: E402
 from voiceref.errors import ContentError  # noqa: E402
 from voiceref.search import build_index  # noqa: E402
 from voiceref.speech import Lexicon, build_audio, load_lexicon, speech_script  # noqa: E402
+from voiceref.speech.engines import VoiceSpec, voice_spec  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z]{3,}")
 RATE = 175
@@ -91,11 +92,16 @@ def synthetic(count: int, words: list[str], rng: random.Random) -> list[Article]
     return articles
 
 
+def clear() -> VoiceSpec:
+    """The clear voice (pyttsx3 + espeak-ng) at the benchmark's rate."""
+    return voice_spec("clear", {"SPEECH_RATE": RATE})
+
+
 def timed_build(articles: list[Article], lexicon: Lexicon, jobs: int, audio_dir: Path) -> tuple[float, float]:
     """Return (seconds of audio made, wall seconds) for a build from an empty cache."""
     shutil.rmtree(audio_dir, ignore_errors=True)
     started = time.perf_counter()
-    report = build_audio(articles, audio_dir, lexicon, rate=RATE, jobs=jobs)
+    report = build_audio(articles, audio_dir, lexicon, clear(), jobs=jobs)
     wall = time.perf_counter() - started
     if not report.ok:
         raise SystemExit("\n".join(report.failed))
@@ -129,15 +135,16 @@ def incremental(content_dir: Path, work: Path, jobs: int) -> tuple[float, float]
     lexicon = load_lexicon(copy / "lexicon.yaml")
     audio_dir, index_dir = work / "audio-incremental", work / "index"
     first = lenient_articles(copy)
-    build_index(first, index_dir)
-    build_audio(first, audio_dir, lexicon, rate=RATE, jobs=jobs)
+    build_index(first, index_dir / "1")
+    made = build_audio(first, audio_dir, lexicon, clear(), jobs=jobs)
     target = sorted(copy.rglob("*.md"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\nThis sentence was added for the benchmark.\n")
     started = time.perf_counter()
     articles = lenient_articles(copy)
-    build_index(articles, index_dir)
+    build_index(articles, index_dir / "2", previous=index_dir / "1")
     audio_started = time.perf_counter()
-    report = build_audio(articles, audio_dir, load_lexicon(copy / "lexicon.yaml"), rate=RATE, jobs=jobs)
+    lexicon = load_lexicon(copy / "lexicon.yaml")
+    report = build_audio(articles, audio_dir, lexicon, clear(), jobs=jobs, previous=made.entries)
     finished = time.perf_counter()
     assert len(report.built) == 1, report
     return finished - audio_started, finished - started

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import frontmatter  # noqa: E402
 
 from voiceref.content import Article  # noqa: E402
-from voiceref.search import SearchService, build_index  # noqa: E402
+from voiceref.search import IndexSearch, build_index  # noqa: E402
 
 WORD = re.compile(r"[a-z]{3,}")
 
@@ -140,7 +140,7 @@ def main() -> None:
         db = build_fts(articles, Path(tmp) / "fts.db")
         fts_build = time.perf_counter() - started
 
-        search = SearchService(Path(tmp) / "index").get()
+        search = IndexSearch(Path(tmp) / "index")
         search.search("warm up")
         rows = []
         for label, inputs in (("single word", singles), ("two words", pairs), ("typo", typos)):

@@ -199,6 +199,8 @@ def build_release(
         # Plan every voice first: audio that is still right is published from the first release.
         lexicon = load_lexicon(content_dir / "lexicon.yaml")
         plans, specs = {}, {}
+        if not audio and not any(store.glob("??/*")):
+            voices = []  # nothing synthesised and nothing stored: no voice to plan
         for voice in voices:
             try:
                 specs[voice] = voice_spec(voice, settings)

@@ -8,6 +8,7 @@ import struct
 import zlib
 from pathlib import Path
 
+from markupsafe import escape
 from whoosh import index as whoosh_index
 from whoosh.query import Every
 
@@ -62,7 +63,7 @@ def check_pages(release: Path) -> list[str]:
     with app.test_client() as client:
         for article in store.articles:
             response = client.get(article.url)
-            if response.status_code != 200 or article.title.encode() not in response.data:
+            if response.status_code != 200 or str(escape(article.title)).encode() not in response.data:
                 problems.append(f"{article.url} does not render (HTTP {response.status_code})")
     return problems
 
