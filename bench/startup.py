@@ -4,9 +4,9 @@ Builds two real releases with `build_release` (no audio): the bundled content, a
 articles (default 10,000; words drawn with their real frequencies from the bundled content, as
 bench/search.py does). For each it starts fresh worker processes that import voiceref, create
 the app and answer a first article page (the start), then answer a few hundred mixed requests
-(home, section lists, articles, search, suggest) and report their peak resident memory (VmHWM: the parent's memory does not count). A bare
-Flask app answering one page is the floor, measured in the same run. Targets: start ≤ 1 s and
-peak RSS ≤ 150 MB at 10,000 articles.
+(home, section lists, articles, search, suggest) and report their peak resident memory (VmHWM,
+so the parent's memory does not count). A bare Flask app answering one page is the floor,
+measured in the same run. Targets: start ≤ 1 s and peak RSS ≤ 150 MB at 10,000 articles.
 
     .venv/bin/python bench/startup.py [--articles 10000] [--runs 5] [--keep DIR]
 """
