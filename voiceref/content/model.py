@@ -141,11 +141,15 @@ class Site:
         return sorted(self.articles, key=lambda a: (a.reviewed, a.title), reverse=True)[:limit]
 
     def glossary_by_letter(self) -> dict[str, list[Article]]:
-        """Glossary entries grouped by initial, with every letter A–Z present."""
-        letters: dict[str, list[Article]] = {chr(c): [] for c in range(ord("A"), ord("Z") + 1)}
-        for article in self.in_section("glossary"):
-            letters.setdefault(article.initial, []).append(article)
-        return letters
+        return by_letter(self.in_section("glossary"))
 
     def __len__(self) -> int:
         return len(self.articles)
+
+
+def by_letter(entries: list[Article]) -> dict[str, list[Article]]:
+    """Group entries (in title order) by initial, with every letter A–Z present."""
+    letters: dict[str, list[Article]] = {chr(c): [] for c in range(ord("A"), ord("Z") + 1)}
+    for article in entries:
+        letters.setdefault(article.initial, []).append(article)
+    return letters

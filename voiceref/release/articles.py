@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from ..content.model import SECTIONS, Article, Heading, Site, Source
+from ..content.model import SECTIONS, Article, Heading, Site, Source, by_letter
 
 FILENAME = "articles.sqlite"
 
@@ -123,11 +123,7 @@ class ArticleStore:
         return self._list("", order=f"reviewed DESC, title DESC LIMIT {int(limit)}")
 
     def glossary_by_letter(self) -> dict[str, list[Article]]:
-        """Glossary entries grouped by initial, with every letter A–Z present."""
-        letters: dict[str, list[Article]] = {chr(c): [] for c in range(ord("A"), ord("Z") + 1)}
-        for article in self.in_section("glossary"):
-            letters.setdefault(article.initial, []).append(article)
-        return letters
+        return by_letter(self.in_section("glossary"))
 
     def __len__(self) -> int:
         return self._count
