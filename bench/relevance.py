@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from voiceref.content import load_site  # noqa: E402
-from voiceref.search import SearchService, build_index  # noqa: E402
+from voiceref.search import IndexSearch, build_index  # noqa: E402
+from voiceref.search.vocabulary import VOCABULARY_FILE, load_vocabulary  # noqa: E402
 
 NO_ANSWER = "out-of-scope"
 TARGETS = "targets: success@3 >= 0.95 overall and >= 0.90 for questions; no result for >= 2 in 3 out of scope"
@@ -125,8 +126,9 @@ def main() -> None:
     cases = read_cases(args.cases)
     site = load_site(args.content)
     with tempfile.TemporaryDirectory() as tmp:
-        build_index(site.articles, Path(tmp) / "index")
-        search = SearchService(Path(tmp) / "index").get()
+        vocabulary = load_vocabulary(args.content / VOCABULARY_FILE)
+        build_index(site.articles, Path(tmp) / "index", vocabulary=vocabulary)
+        search = IndexSearch(Path(tmp) / "index")
         outcomes = run(cases, search)
     print(f"Relevance: {len(cases)} labelled queries from {args.cases.name}, {len(site)} articles")
     report(outcomes)

@@ -3,8 +3,11 @@
 Generates N articles (default 10,000) whose words are drawn, with their real frequencies, from
 the bundled content; builds both indexes; then times single-word, two-word and misspelt queries
 (query words drawn evenly from the distinct words of five letters or more, as people search for
-topic words rather than "which") and title completion, in-process. Prints build time and
-p50/p95/p99 latencies side by side.
+topic words rather than "which"), realistic queries from bench/queries.py (questions, everyday
+phrases, brand names, typos) and title completion, in-process. Every search row is uncached:
+voiceref's result caches are emptied before each query; the "repeated" row then asks the
+realistic queries again, from the cache. Prints build time and p50/p95/p99 latencies side by
+side.
 
     .venv/bin/python bench/search.py [--articles 10000] [--queries 300] [--seed 1]
 """
@@ -26,9 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import frontmatter  # noqa: E402
+from queries import realistic_queries  # noqa: E402
 
 from voiceref.content import Article  # noqa: E402
 from voiceref.search import IndexSearch, build_index  # noqa: E402
+from voiceref.search.vocabulary import VOCABULARY_FILE, load_vocabulary  # noqa: E402
 
 WORD = re.compile(r"[a-z]{3,}")
 
@@ -102,7 +107,9 @@ def build_fts(articles: list[Article], path: Path) -> sqlite3.Connection:
 
 
 def fts_search(db: sqlite3.Connection, text: str) -> list:
-    query = " ".join('"' + w.replace('"', "") + '"' for w in text.split())
+    query = " ".join('"' + w + '"' for w in re.findall(r"\w+", text))
+    if not query:
+        return []
     return db.execute(
         "SELECT title, snippet(docs, 3, '<mark>', '</mark>', '…', 12) FROM docs WHERE docs MATCH ? "
         "ORDER BY bm25(docs, 6.0, 4.0, 2.0, 1.0) LIMIT 10",
@@ -131,10 +138,12 @@ def main() -> None:
     pairs = [" ".join(rng.sample(common, 2)) for _ in range(n)]
     typos = [misspell(w, rng) for w in rng.sample([w for w in common if len(w) >= 6], n)]
     prefixes = [rng.choice(title_words)[: rng.randint(2, 5)] for _ in range(n)]
+    realistic = realistic_queries(1000, seed=args.seed)[:n]
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        build_index(articles, Path(tmp) / "index")
+        everyday = load_vocabulary(ROOT / "content" / VOCABULARY_FILE)
+        build_index(articles, Path(tmp) / "index", vocabulary=everyday)
         whoosh_build = time.perf_counter() - started
         started = time.perf_counter()
         db = build_fts(articles, Path(tmp) / "fts.db")
@@ -142,11 +151,21 @@ def main() -> None:
 
         search = IndexSearch(Path(tmp) / "index")
         search.search("warm up")
+
+        def uncached(text: str):
+            search.clear_caches()
+            return search.search(text)
+
         rows = []
-        for label, inputs in (("single word", singles), ("two words", pairs), ("typo", typos)):
-            rows.append((f"search: {label}", timed(search.search, inputs), timed(lambda q: fts_search(db, q), inputs)))
+        kinds = (("single word", singles), ("two words", pairs), ("typo", typos), ("realistic", realistic))
+        for label, inputs in kinds:
+            rows.append((f"search: {label}", timed(uncached, inputs), timed(lambda q: fts_search(db, q), inputs)))
+        for text in realistic:
+            search.search(text)  # into the cache
+        repeated = timed(search.search, realistic)
+        rows.append(("search: repeated", repeated, timed(lambda q: fts_search(db, q), realistic)))
         rows.append(("suggest", timed(search.suggest, prefixes), timed(lambda p: fts_suggest(db, p), prefixes)))
-        typo_found = sum(1 for q in typos if search.search(q).total) / n
+        typo_found = sum(1 for q in typos if uncached(q).total) / n
         typo_found_fts = sum(1 for q in typos if fts_search(db, q)) / n
         db.close()
 

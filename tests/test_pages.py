@@ -138,6 +138,10 @@ def test_no_results_page_offers_help(client):
     soup = soup_of(client, "/search?q=zzzqqq")
     assert soup.h1.get_text() == "0 results for ‘zzzqqq’"
     assert soup.find("a", href="/glossary/")
+    topics = soup.find("ul", class_="popular-topics").find_all("a")
+    assert topics and {a["href"] for a in topics} <= {"/glossary/myoclonus", "/glossary/spasticity",
+                                                      "/glossary/clonazepam", "/essays/what-is-ms",
+                                                      "/glossary/restless-legs-syndrome", "/glossary/mri"}
 
 
 @pytest.mark.parametrize(

@@ -44,9 +44,20 @@ def _load_checked(content_dir: Path, strict: bool) -> tuple[Site, QualityReport]
             found.grades,
         )
         report.reviews = found.reviews
-        return found.problems
+        return found.problems + _vocabulary_problems(content_dir, articles)
 
     return load_site(content_dir, extra_checks=extra), report
+
+
+def _vocabulary_problems(content_dir: Path, articles) -> list:
+    """Check the everyday vocabulary search uses (content/vocabulary.yaml) against the articles."""
+    from .search.vocabulary import VOCABULARY_FILE, check_vocabulary, load_vocabulary
+
+    try:
+        vocabulary = load_vocabulary(content_dir / VOCABULARY_FILE)
+    except ContentError as error:
+        return error.problems
+    return check_vocabulary(vocabulary, articles)
 
 
 def _print_summary(site: Site, report: QualityReport) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..content import Site, load_site
 from ..errors import ReleaseError, SpeechError
 from ..search import build_index
+from ..search.vocabulary import VOCABULARY_FILE, load_vocabulary
 from ..speech.catalog import Catalog, CatalogEntry, link_into, read_catalog, write_catalog
 from . import layout
 from .articles import FILENAME, write_articles
@@ -175,6 +176,7 @@ def build_release(
     with layout.build_lock(index_dir):
         layout.prune(index_dir)  # what an interrupted build left behind
         site = load_site(content_dir)
+        vocabulary = load_vocabulary(content_dir / VOCABULARY_FILE)  # everyday words search uses
         report.articles = len(site)
         if on_start:
             on_start(len(site))
@@ -192,7 +194,13 @@ def build_release(
 
         def index_into(target: Path) -> int:
             started = time.perf_counter()
-            build_index(site.articles, target, previous=current / SEARCH if usable else None, advance=on_index)
+            build_index(
+                site.articles,
+                target,
+                previous=current / SEARCH if usable else None,
+                advance=on_index,
+                vocabulary=vocabulary,
+            )
             report.index_seconds = time.perf_counter() - started
             return len(site)
 

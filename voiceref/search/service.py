@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import math
 import struct
 import threading
 import zlib
-from dataclasses import dataclass, field
+from collections import OrderedDict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh.query import Every
 
-from ..content.render import fold
-from .index import SUGGEST_FILE
-from .query import FIELD_BOOSTS, plan_query
+from .complete import Completions
+from .index import POPULAR_FILE, SUGGEST_FILE, VOCABULARY_JSON
+from .query import Knowledge, QueryPlan, Slot, plan_query, words_of
+from .rank import FIELD_WEIGHTS, Ranking, label_words, rank, slot_matches
+from .snippet import snippet
+from .spelling import read_english
+from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
+PAGE_CACHE = 2048  # pages of results kept per index, keyed by the query's words and the page
+RANKING_CACHE = 1024  # ranked documents per query, shared by its pages
+SLOT_CACHE = 128  # matches per query word: "ms" is in most queries
 
 
 @dataclass
@@ -37,7 +45,7 @@ class SearchHit:
 
 @dataclass
 class SearchPage:
-    """One page of results for a query, with a spelling suggestion if any."""
+    """One page of results for a query, with a spelling suggestion and, if none, ways on."""
 
     query: str
     total: int = 0
@@ -46,62 +54,91 @@ class SearchPage:
     page_size: int = 10
     suggestion: str | None = None
     available: bool = True
+    topics: list[dict] = field(default_factory=list)  # popular topics, offered when nothing matched
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-class Completions:
-    """Prefix look-up over titles and aliases, from the file the build wrote."""
+class LruCache:
+    """A bounded mapping that forgets the least recently used entry; safe across threads."""
 
-    def __init__(self, entries: list[dict]):
-        keys: list[tuple[str, int, int]] = []  # (text from a word start, rank, entry)
-        for number, entry in enumerate(entries):
-            for rank, label in enumerate([entry["title"], *entry["aliases"]]):
-                label = fold(label)
-                starts = [0] + [i + 1 for i, ch in enumerate(label) if ch in " -/("]
-                for start in starts:
-                    # A match at the very start of the title ranks first.
-                    keys.append((label[start:], (0 if rank == 0 else 1) + (2 if start else 0), number))
-        keys.sort()
-        self._keys = keys
-        self._texts = [k[0] for k in keys]
-        self._entries = entries
+    def __init__(self, size: int):
+        self._size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
 
-    def complete(self, prefix: str, limit: int) -> list[dict]:
-        prefix = fold(prefix)
-        if not prefix:
-            return []
-        found: dict[int, int] = {}
-        i = bisect.bisect_left(self._texts, prefix)
-        while i < len(self._texts) and self._texts[i].startswith(prefix) and len(found) < 400:
-            _, rank, number = self._keys[i]
-            found[number] = min(rank, found.get(number, rank))
-            i += 1
-        best = sorted(found, key=lambda n: (found[n], len(self._entries[n]["title"]), self._entries[n]["title"]))
-        return [
-            {k: self._entries[n][k] for k in ("title", "url", "section")} for n in best[:limit]
-        ]
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            if len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class SearcherPool:
+    """Whoosh searchers for the requests in flight: a searcher reads files with seek and read,
+    so two threads never share one, and one is reused rather than opened per request (a
+    per-thread searcher would be opened anew for every greenlet under gevent)."""
+
+    def __init__(self, ix):
+        self._ix = ix
+        self._idle: deque = deque()
+
+    @contextmanager
+    def searcher(self) -> Iterator:
+        try:
+            searcher = self._idle.pop()
+        except IndexError:
+            searcher = self._ix.searcher()
+        try:
+            yield searcher
+        finally:
+            self._idle.append(searcher)
 
 
 class IndexSearch:
-    """Searches a built Whoosh index on disk."""
+    """Searches a built Whoosh index on disk, with everything it needs read from its folder."""
 
     available = True
 
     def __init__(self, path: Path):
         self.path = path
         self._ix = whoosh_index.open_dir(str(path))
-        self._local = threading.local()
+        self._searchers = SearcherPool(self._ix)
         entries = json.loads((path / SUGGEST_FILE).read_text(encoding="utf-8"))
         self._completions = Completions(entries)
-
-    def _searcher(self):
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = self._ix.searcher()
-        return searcher
+        self._labels: dict[tuple[str, ...], list[str]] = {}
+        for entry in entries:
+            for label in (entry["title"], *entry["aliases"]):
+                keys = self._labels.setdefault(label_words(label), [])
+                if entry["url"].lstrip("/") not in keys:
+                    keys.append(entry["url"].lstrip("/"))
+        # An index built before these files existed still serves, without them.
+        vocabulary = Vocabulary.from_json(_read_json(path / VOCABULARY_JSON, []))
+        self._phrases = vocabulary.phrases()
+        self._everyday = {word for entry in vocabulary.entries for word in words_of(entry.phrase)}
+        self._english = read_english(path)
+        self._popular = _read_json(path / POPULAR_FILE, [])
+        self._pages = LruCache(PAGE_CACHE)
+        self._rankings = LruCache(RANKING_CACHE)
+        self._slots = LruCache(SLOT_CACHE)
+        self._corrections = LruCache(SLOT_CACHE)
 
     def doc_count(self) -> int:
         return self._ix.doc_count()
@@ -109,58 +146,126 @@ class IndexSearch:
     def healthy(self) -> bool:
         """Return True if the index answers a query (a damaged segment file raises here)."""
         try:
-            self._searcher().search(Every(), limit=1)
+            with self._searchers.searcher() as searcher:
+                searcher.search(Every(), limit=1)
         except (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error) as exc:
             log.error("the search index at %s cannot be read: %r", self.path, exc)
             return False
         return True
 
-    def corrections(self, word: str, limit: int = 3) -> list[str]:
-        """Return index words within one, then two, edits of `word`, most frequent first."""
-        if len(word) < 4 or not word.isalpha():
-            return []
-        reader = self._searcher().reader()
-        for maxdist in (1, 2) if len(word) > 5 else (1,):
-            near = set(reader.terms_within("words", word, maxdist, prefix=1)) - {word}
-            if near:
-                return sorted(near, key=lambda w: (-reader.doc_frequency("words", w), w))[:limit]
-        return []
-
-    def _is_known(self, word: str, stems: list[str]) -> bool:
-        reader = self._searcher().reader()
-        if reader.doc_frequency("words", word):
-            return True
-        return any(reader.doc_frequency(f, s) for s in stems for f in FIELD_BOOSTS)
+    def clear_caches(self) -> None:
+        """Forget cached results (for benchmarks that time the uncached path)."""
+        for cache in (self._pages, self._rankings, self._slots, self._corrections):
+            cache.clear()
 
     def search(self, text: str, page: int = 1, page_size: int = 10) -> SearchPage:
         """Return one page of hits for `text`; user text is never parsed as syntax."""
-        result = SearchPage(query=text, page=page, page_size=page_size)
-        plan = plan_query(text, self._is_known, self.corrections)
-        result.suggestion = plan.suggestion
-        if plan.strict is None:
-            return result
-        searcher = self._searcher()
-        # optimize=False counts the total while scoring; with block skipping on, Whoosh runs
-        # the whole query a second time just to count it (profiled: half of a query's time).
-        hits = searcher.search_page(plan.strict, page, pagelen=page_size, optimize=False)
-        if hits.total == 0 and plan.loose is not None:
-            hits = searcher.search_page(plan.loose, page, pagelen=page_size, optimize=False)
-        result.total = hits.total
-        if page > hits.pagecount:  # Whoosh would quietly show the last page instead
-            return result
-        # Only the opening of a long body is scanned for a snippet: it keeps highlighting fast.
-        hits.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70, charlimit=1200)
-        hits.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        for hit in hits:
-            snippet = hit.highlights("body", top=1) or hit.highlights("summary") or escape(hit["summary"])
-            result.hits.append(
-                SearchHit(title=hit["title"], url=hit["url"], section=hit["section"], snippet=Markup(snippet))
-            )
+        key = " ".join(words_of(text))
+        cached = self._pages.get((key, page, page_size))
+        if cached is not None:
+            return replace(cached, query=text)
+        with self._searchers.searcher() as searcher:
+            plan, ranking = self._ranked(key, searcher)
+            result = SearchPage(text, ranking.total, page=page, page_size=page_size, suggestion=plan.suggestion)
+            start = (page - 1) * page_size
+            terms = frozenset(term for slot in plan.slots for term in slot.terms)
+            for docnum in ranking.docnums[start : start + page_size]:
+                result.hits.append(_hit(searcher.stored_fields(docnum), terms))
+        if not ranking.total:
+            result.topics = self._popular
+        self._pages.put((key, page, page_size), result)
         return result
+
+    def _ranked(self, key: str, searcher) -> tuple[QueryPlan, Ranking]:
+        """Plan and rank a query, or reuse the ranking another page of it made."""
+        cached = self._rankings.get(key)
+        if cached is not None:
+            return cached
+        reader = searcher.reader()
+        know = Knowledge(
+            knows=lambda word, terms: self._knows(reader, word, terms),
+            is_word=self._english.__contains__,
+            corrections=lambda word: self.corrections(word, reader),
+            relatives=lambda word: relatives(word, reader),
+        )
+        plan = plan_query(key, self._phrases, know)
+        leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+
+        def matches_of(slot: Slot) -> dict[int, float]:
+            key = (slot.alternatives, slot.literal)
+            found = self._slots.get(key)
+            if found is None:
+                found = slot_matches(leaves, slot)
+                self._slots.put(key, found)
+            return found
+
+        def labelled(words: tuple[str, ...]) -> tuple[int, ...]:
+            keys = self._labels.get(words, ())
+            return tuple(n for n in (searcher.document_number(key=k) for k in keys) if n is not None)
+
+        ranked = plan, rank(leaves, searcher.doc_count_all(), plan, matches_of, labelled)
+        self._rankings.put(key, ranked)
+        return ranked
+
+    def _knows(self, reader, word: str, terms: tuple[str, ...]) -> bool:
+        if word in self._everyday or reader.doc_frequency("words", word):
+            return True
+        fields = [name for name, _ in FIELD_WEIGHTS] + ["body"]
+        return any(reader.doc_frequency(f, term) for term in terms for f in fields)
+
+    def corrections(self, word: str, reader=None, limit: int = 3) -> list[str]:
+        """Return index words within one, then two, edits of `word`, most frequent first."""
+        if len(word) < 4 or not word.isalpha():
+            return []
+        if reader is None:
+            with self._searchers.searcher() as searcher:
+                return self.corrections(word, searcher.reader(), limit)
+        found = self._corrections.get((word, limit))  # the automaton costs about 10 ms a word
+        if found is None:
+            found = []
+            for maxdist in (1, 2) if len(word) > 5 else (1,):
+                near = set(reader.terms_within("words", word, maxdist, prefix=1)) - {word}
+                if near:
+                    found = sorted(near, key=lambda w: (-reader.doc_frequency("words", w), w))[:limit]
+                    break
+            self._corrections.put((word, limit), found)
+        return found
 
     def suggest(self, text: str, limit: int = 8) -> list[dict]:
         """Return titles that complete `text`, for an autocomplete list."""
         return self._completions.complete(text, limit)
+
+
+def _read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+
+
+def relatives(word: str, reader, limit: int = 4) -> list[str]:
+    """Return index words that share all but the last few letters of `word` ("blurr-y", "-ed").
+
+    Only for a real word the index lacks: the stemmer keeps "blurry" and "blurred", or
+    "pregnant" and "pregnancy", apart.
+    """
+    if len(word) < 5 or not word.isalpha():
+        return []
+    prefix = word[: max(5, len(word) - 3)]
+    found = (w.decode() if isinstance(w, bytes) else w for w in reader.expand_prefix("words", prefix))
+    near = [w for w in found if abs(len(w) - len(word)) <= 3]
+    return sorted(near, key=lambda w: (-reader.doc_frequency("words", w), w))[:limit]
+
+
+def _hit(fields: dict, terms: frozenset[str]) -> SearchHit:
+    """Make a result from a document's stored fields, with a snippet around the matched words."""
+    extract = snippet(fields["body"], terms) or snippet(fields["summary"], terms)
+    return SearchHit(
+        title=fields["title"],
+        url=fields["url"],
+        section=fields["section"],
+        snippet=extract or escape(fields["summary"]),
+    )
 
 
 class UnavailableSearch:
@@ -172,11 +277,11 @@ class UnavailableSearch:
     def doc_count(self) -> int:
         return 0
 
-    def healthy(self) -> bool:
-        return False
-
     def search(self, text: str, page: int = 1, page_size: int = 10) -> SearchPage:
         return SearchPage(query=text, page=page, page_size=page_size, available=False)
+
+    def healthy(self) -> bool:
+        return False
 
     def suggest(self, text: str, limit: int = 8) -> list[dict]:
         return []
