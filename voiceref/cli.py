@@ -16,7 +16,7 @@ from .content import SECTIONS, Site, load_site
 from .content.quality import QualityReport, check_quality
 from .content.review import DUE_SOON_DAYS
 from .errors import ContentError, VoicerefError
-from .speech.engines import CLEAR, VOICES
+from .speech.engines import DEFAULT_VOICE, VOICES
 
 log = logging.getLogger(__name__)
 
@@ -246,26 +246,22 @@ def export() -> None:
 
 @export.command("epub")
 @click.option("--section", type=click.Choice(list(SECTIONS)), help="One section only (default: the whole site).")
-@click.option("--voice", type=click.Choice(VOICES), default=CLEAR, show_default=True, help="The voice that reads it.")
+@click.option(
+    "--voice", type=click.Choice(VOICES), default=DEFAULT_VOICE, show_default=True, help="The voice that reads it."
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
-@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
-@click.option("--audio", "audio_dir", type=click.Path(path_type=Path), help="Where the built audio is.")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Where releases are.")
 @click.option("--public-url", help="Where the site is served; links to pages not in the book go there.")
 def export_epub(
-    section: str | None,
-    voice: str,
-    out: Path | None,
-    content_dir: Path | None,
-    audio_dir: Path | None,
-    public_url: str | None,
+    section: str | None, voice: str, out: Path | None, index_dir: Path | None, public_url: str | None
 ) -> None:
-    """Write the site, or one section, as an EPUB 3 talking book read by the built audio.
+    """Write the current release, or one section of it, as an EPUB 3 talking book.
 
-    Nothing is synthesised: build the audio first (voiceref build).
+    Nothing is synthesised: the book holds the audio the release has (voiceref build makes it).
     """
     from .export import book_filename, export_book
 
-    settings = _settings(CONTENT_DIR=content_dir, AUDIO_DIR=audio_dir, PUBLIC_URL=public_url)
+    settings = _settings(INDEX_DIR=index_dir, PUBLIC_URL=public_url)
     target = out or Path(book_filename(section, voice))
     started = time.perf_counter()
     try:

@@ -59,14 +59,31 @@ def scripted_book(tmp_path: Path) -> Book:
     )
 
 
-@pytest.fixture(scope="session")
-def built_corpus(tmp_path_factory) -> Path:
-    """The fixture corpus built by `voiceref build`: content, index and real spoken audio."""
+def build(root: Path) -> None:
+    """Run `voiceref build` on root/content into root/index (releases) and root/audio (the store)."""
     assert VOICEREF, "the voiceref command is not installed: run scripts/install"
-    root = tmp_path_factory.mktemp("book-site")
-    shutil.copytree(FIXTURES, root / "content")
     command = [VOICEREF, "build", "--content", str(root / "content"), "--index", str(root / "index"),
-               "--audio", str(root / "audio"), "--jobs", "2"]
+               "--audio", str(root / "audio"), "--voice", "clear", "--jobs", "2"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"voiceref build failed:\n{done.stdout}\n{done.stderr}"
+
+
+def settings_for(root: Path) -> dict:
+    return {"INDEX_DIR": root / "index", "PUBLIC_URL": PUBLIC, "HOST": "127.0.0.1", "PORT": 5000}
+
+
+@pytest.fixture(scope="session")
+def built_corpus(tmp_path_factory) -> Path:
+    """The fixture corpus built by `voiceref build` in the clear voice: a release with real audio."""
+    root = tmp_path_factory.mktemp("book-site")
+    shutil.copytree(FIXTURES, root / "content")
+    build(root)
     return root
+
+
+@pytest.fixture
+def corpus(built_corpus: Path, tmp_path: Path) -> Path:
+    """A writable copy of the built corpus (files copied, not linked, so changes stay here)."""
+    for part in ("content", "index", "audio"):
+        shutil.copytree(built_corpus / part, tmp_path / part, symlinks=True)
+    return tmp_path

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from voiceref.content import load_site
-from voiceref.export.epub import write_epub
-from voiceref.export.source import book_from_build
-from voiceref.speech import load_lexicon
+from voiceref.export import current_book, write_epub
 
-from .conftest import PUBLIC
+from .conftest import settings_for
 from .validators import ace, epubcheck
 
 pytestmark = pytest.mark.epub
@@ -20,13 +17,11 @@ pytestmark = pytest.mark.epub
 
 @pytest.fixture(scope="module")
 def books(built_corpus: Path, tmp_path_factory) -> dict[str, Path]:
-    """The whole fixture site as one book, and its glossary as another."""
-    site = load_site(built_corpus / "content")
-    lexicon = load_lexicon(built_corpus / "content" / "lexicon.yaml")
+    """The fixture site's release as one book, and its glossary as another."""
     out = tmp_path_factory.mktemp("books")
     made = {}
     for section in (None, "glossary"):
-        book = book_from_build(site, built_corpus / "audio", lexicon, section=section, public_url=PUBLIC)
+        book = current_book(settings_for(built_corpus), section, voice="clear")
         made[section or "all"] = write_epub(book, out / f"{section or 'all'}.epub").path
     return made
 

@@ -56,6 +56,8 @@ class BookArticle:
     audio: Path  # the MP3 the timings point into
     duration: float  # seconds of MP3
     headings: tuple[Heading, ...] = ()  # body headings, for the table of contents
+    updated: dt.date | None = None  # its newest date (reviewed, or dated news): the book's date
+    audio_key: str = ""  # what identifies the audio (the cache key): unchanged means the same MP3
 
     @property
     def url(self) -> str:

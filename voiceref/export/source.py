@@ -1,25 +1,25 @@
-"""Fill a Book from what the build published: the loaded site and the audio catalog.
+"""Fill a Book from a release: its articles (SQLite) and its audio catalog, in one voice.
 
-Nothing is synthesised here. An article without audio, or whose audio was made from
-another version of it (the catalog's source key differs), stops the export with a message
+Nothing is synthesised here, and nothing is read from the content folder or the audio store:
+a release holds its pages and links its audio files, so a book made from it is the site as
+that release serves it. An article without audio in the voice (the natural voice may still
+be being made), or whose files do not match the catalog, stops the export with a message
 that lists them and says to run `voiceref build`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import config
-from ..content import DISCLAIMER, SECTIONS, Article, Site
-from ..errors import SpeechError
-from ..speech.build import read_catalog, read_timings, source_key
+from ..content import DISCLAIMER, SECTIONS, Article
+from ..release.articles import ArticleStore
+from ..speech.catalog import Catalog
 from ..speech.engines import CLEAR, NATURAL
-from ..speech.lexicon import Lexicon
-from ..speech.service import AudioLibrary
-from ..speech.synth import check_engine
 from ..web.templating import long_date
 from .model import Book, BookArticle, BookSection, ExportError, Timing, book_identifier
 from .xhtml import listening_time
@@ -55,81 +55,89 @@ def _listed(urls: list[str]) -> str:
     return ", ".join(urls[:LISTED]) + more
 
 
-def book_from_build(
-    site: Site,
-    audio_dir: Path,
-    lexicon: Lexicon,
+def book_from_release(
+    release: Path,
+    site: ArticleStore,
+    catalog: Catalog,
     *,
-    section: str | None = None,
-    voice: str = CLEAR,
+    voice: str = NATURAL,
     public_url: str,
-    engine_voice: str = "",
-    rate: int = 175,
+    sections: list[str] | None = None,
 ) -> Book:
-    """Return the book of the site, or of one section, with the audio in `audio_dir`.
+    """Return the book of `sections` (default: all) of the release in `release`, read in `voice`.
 
-    Raises ExportError naming the articles whose audio is missing or stale.
+    `site` and `catalog` are the release's articles and audio catalog. Raises ExportError naming
+    the articles whose audio in `voice` is missing or damaged.
     """
-    if section is not None and section not in SECTIONS:
-        raise ExportError(f"There is no section “{section}”; the sections are: {', '.join(SECTIONS)}.")
-    catalog = read_catalog(audio_dir)
-    library = AudioLibrary(audio_dir, catalog)
-    try:
-        engine = check_engine().version
-    except SpeechError:
-        engine = None  # cannot tell stale audio by its key; the page check still catches text changes
+    wanted = sections or list(SECTIONS)
+    unknown = [name for name in wanted if name not in SECTIONS]
+    if unknown:
+        raise ExportError(f"There is no section “{unknown[0]}”; the sections are: {', '.join(SECTIONS)}.")
+    entries = catalog.get(voice, {})
     env = _templates()
-    missing, stale, sections = [], [], []
-    for name in [section] if section else list(SECTIONS):
+    missing, damaged, parts = [], [], []
+    for name in wanted:
         articles = []
-        for article in site.in_section(name):
-            info = library.info(article.section, article.slug)
-            timings = read_timings(info.files["mp3"].parent, info.key) if info else None
-            entry = catalog.get("articles", {}).get(f"{article.section}/{article.slug}", {})
-            if timings is None or timings.get("voice") != voice:
-                missing.append(article.url)
+        for listed in site.in_section(name):
+            entry = entries.get(f"{listed.section}/{listed.slug}")
+            if entry is None:
+                missing.append(listed.url)
                 continue
-            if engine is not None and entry.get("source") != source_key(article, lexicon, engine_voice, rate, engine):
-                stale.append(article.url)
+            files = entry.files(release)
+            try:
+                timings = json.loads(files["timings"].read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                timings = {}
+            if entry.problems(release) or timings.get("cache_key") != entry.key:
+                damaged.append(listed.url)
                 continue
+            article = site.get(listed.section, listed.slug)
+            assert article is not None  # listed a moment ago from the same read-only file
             articles.append(
                 BookArticle(
                     section=article.section,
                     slug=article.slug,
                     title=article.title,
-                    html=article_html(article, site.related(article), timings["duration"], env),
+                    html=article_html(article, site.related(article), entry.duration, env),
                     timings=tuple(Timing.from_json(t) for t in timings["sentences"]),
-                    audio=info.files["mp3"],
-                    duration=float(timings["duration"]),
+                    audio=files["mp3"],
+                    duration=entry.duration,
                     headings=tuple(article.headings),
+                    updated=max(article.reviewed, article.date or article.reviewed),
+                    audio_key=entry.key,
                 )
             )
         if articles:
-            sections.append(BookSection(name, SECTIONS[name].title, SECTIONS[name].description, tuple(articles)))
+            parts.append(BookSection(name, SECTIONS[name].title, SECTIONS[name].description, tuple(articles)))
     problems = []
     if missing:
         problems.append(f"{_count(missing)} no audio in the {voice} voice yet: {_listed(missing)}.")
-    if stale:
-        problems.append(f"{_count(stale, 'changed', 'changed')} since their audio was made: {_listed(stale)}.")
+    if damaged:
+        problems.append(f"{_count(damaged)} audio files that do not match the catalog: {_listed(damaged)}.")
     if problems:
-        problems.append(f"Run voiceref build to make the audio in {audio_dir}, then export again.")
+        problems.append(f"Run voiceref build (release {release.name}), then export again.")
         raise ExportError(" ".join(problems))
-    dates = [a.date or a.reviewed for s in sections for a in (site.get(s.name, b.slug) for b in s.articles) if a]
-    newest = max(dates, default=dt.date(2000, 1, 1))
-    title = "voiceref" if section is None else f"voiceref: {SECTIONS[section].title}"
+    if not parts:
+        raise ExportError(f"Release {release.name} has no articles in {', '.join(wanted)}.")
+    return assemble_book(tuple(parts), voice, public_url, whole=sections is None)
+
+
+def assemble_book(sections: tuple[BookSection, ...], voice: str, public_url: str, whole: bool) -> Book:
+    """Return a book of `sections`: the whole site's when `whole`, else one section's."""
+    single = None if whole else sections[0]
+    dates = [a.updated for s in sections for a in s.articles if a.updated]
     return Book(
-        title=title,
-        identifier=book_identifier(public_url, section, voice),
+        title="voiceref" if single is None else f"voiceref: {single.title}",
+        identifier=book_identifier(public_url, single.name if single else None, voice),
         public_url=public_url.rstrip("/") + "/",
-        modified=dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC),
+        modified=dt.datetime.combine(max(dates, default=dt.date(2000, 1, 1)), dt.time(), tzinfo=dt.UTC),
         voice=voice,
         narrator=NARRATORS.get(voice, f"the voice “{voice}”"),
-        sections=tuple(sections),
+        sections=sections,
         description=(
-            SECTIONS[section].description
-            if section
+            single.description
+            if single
             else "A reference about multiple sclerosis (MS), read aloud: glossary, essays, news, people, "
             "resources and about."
         ),
     )
-
