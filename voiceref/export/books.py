@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .. import package_folder
 from ..content import SECTIONS
 from ..release.articles import FILENAME, ArticleStore
 from ..speech.catalog import read_catalog
@@ -66,7 +67,7 @@ def book_filename(section: str | None, voice: str) -> str:
 def _exporter_code() -> str:
     """Return a hash of the code and template that turn a release into a book."""
     here = Path(__file__).parent
-    files = sorted(here.glob("*.py")) + [here.parent.parent / "templates" / "_book_article.html"]
+    files = sorted(here.glob("*.py")) + [package_folder("templates") / "_book_article.html"]
     return hashlib.sha256(b"".join(path.read_bytes() for path in files if path.is_file())).hexdigest()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import config
+from .. import package_folder
 from ..content import DISCLAIMER, SECTIONS, Article
 from ..release.articles import ArticleStore
 from ..speech.catalog import Catalog
@@ -33,7 +33,7 @@ LISTED = 8  # articles named in a message before "and N more"
 
 def _templates() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(config.ROOT / "templates")), autoescape=select_autoescape(default=True)
+        loader=FileSystemLoader(str(package_folder("templates"))), autoescape=select_autoescape(default=True)
     )
     env.filters["long_date"] = long_date
     env.globals["DISCLAIMER"] = DISCLAIMER

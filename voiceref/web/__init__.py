@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         api,
         assets,
         audio,
+        books,
         caching,
         errors,
         feeds,
@@ -49,4 +50,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     audio.init_app(app)
     app.register_blueprint(feeds.bp)
+    books.init_app(app)
     app.register_blueprint(pages.bp)
