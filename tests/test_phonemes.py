@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from voiceref.errors import SpeechError
@@ -38,3 +40,16 @@ def test_phonemes_given_outright_win_and_are_checked_against_the_voice():
     assert natural.abbreviations == {"MS": "M S"}
     with pytest.raises(SpeechError, match=r"'roche' use ʃ"):
         phoneme_lexicon(lexicon, fake_phonemize, symbols - {"ʃ"})
+
+
+def test_pronounce_shows_what_each_voice_is_given(tmp_path):
+    from click.testing import CliRunner
+
+    from voiceref.cli import main
+
+    content = Path(__file__).parent / "fixtures" / "content"
+    result = CliRunner().invoke(main, ["pronounce", "--content", str(content), "clonazepam", "MS"])
+    assert result.exit_code == 0, result.output
+    natural, clear = result.output.splitlines()
+    assert natural.startswith("natural: [[kloʊnˈæziːpæm]] M S  /kloʊnˈæziːpæm ˈɛm ˈɛs")
+    assert clear.startswith("clear: clo-nazz-ee-pam M S")

@@ -209,6 +209,37 @@ def rollback(index_dir: Path | None) -> None:
 
 
 @main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Content folder.")
+def pronounce(words: tuple[str, ...], content_dir: Path | None) -> None:
+    """Show what each voice is given for WORDS once the lexicon is applied (to check an entry)."""
+    from .speech.engines import VOICES, lexicon_for, voice_spec
+    from .speech.lexicon import load_lexicon
+    from .speech.normalise import normalise
+
+    settings = _settings(CONTENT_DIR=content_dir)
+    try:
+        lexicon = load_lexicon(Path(settings["CONTENT_DIR"]) / "lexicon.yaml")
+    except ContentError as error:
+        _fail(error)
+        return
+    for name in VOICES:
+        try:
+            spec = voice_spec(name, settings)
+            voiced = lexicon_for(spec, lexicon)
+        except VoicerefError as error:
+            click.echo(f"{name}: {error}", err=True)
+            continue
+        text = normalise(" ".join(words), voiced.abbreviations, voiced.pronunciations)
+        if spec.accepts_phonemes:
+            from .speech.piper_engine import phonemes_of
+
+            click.echo(f"{name}: {text}  /{phonemes_of(spec, text)}/")
+        else:
+            click.echo(f"{name}: {text}  (espeak-ng -q -x shows its phonemes)")
+
+
+@main.command()
 @click.option("--host", help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 5000).")
 @click.option("--workers", type=int, help="gunicorn worker processes (default 2).")

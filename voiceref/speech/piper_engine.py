@@ -110,6 +110,12 @@ def espeak_phonemes(config: Path) -> tuple[Callable[[str], str], set[str]]:
     return phonemize, symbols
 
 
+def phonemes_of(spec: VoiceSpec, text: str) -> str:
+    """Return the phonemes the natural voice reads for `text` ([[phonemes]] as given)."""
+    phonemize, _ = espeak_phonemes(Path(spec.config))
+    return " ".join(word[2:-2] if word.startswith("[[") else phonemize(word) for word in text.split())
+
+
 def natural_lexicon(spec: VoiceSpec, lexicon: Lexicon) -> Lexicon:
     """Return `lexicon` with its pronunciations as phonemes for the natural voice."""
     phonemize, symbols = espeak_phonemes(Path(spec.config))
