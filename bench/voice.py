@@ -85,8 +85,7 @@ def render_all(articles, lexicon, spec, workers: int, folder: Path) -> tuple[lis
     """Render `articles` with `workers` processes; return (job, rendered) pairs, wall s, peak MB."""
     voiced = lexicon_for(spec, lexicon)
     jobs = [
-        AudioJob(speech_script(a, voiced), f"{n:020d}", folder / a.section / a.slug, folder, "", spec.rate,
-                 str(a.path), spec)
+        AudioJob(speech_script(a, voiced), f"{n:020d}", folder / a.section / a.slug, folder, spec, str(a.path))
         for n, a in enumerate(articles)
     ]
     context = multiprocessing.get_context("spawn")

@@ -7,7 +7,8 @@ import io
 from mutagen.id3 import ID3
 
 from voiceref.speech.audio import encode_mp3, mp3_duration, silence
-from voiceref.speech.chapters import MEDIA_TYPE, podcast_chapters, with_chapters
+from voiceref.speech.catalog import KINDS
+from voiceref.speech.chapters import podcast_chapters, with_chapters
 
 CHAPTERS = [
     {"title": "Introduction", "block": "article-title", "start": 0.0, "end": 1.25},
@@ -36,7 +37,7 @@ def test_the_frame_walker_accepts_the_tag_and_times_the_audio_alone():
 
 def test_podcasting_chapters_json():
     document = podcast_chapters("Myoclonus", CHAPTERS)
-    assert MEDIA_TYPE == "application/json+chapters"
+    assert KINDS["podcast_chapters"].media_type == "application/json+chapters"
     assert document == {
         "version": "1.2.0",
         "title": "Myoclonus",

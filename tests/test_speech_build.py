@@ -21,7 +21,7 @@ from voiceref.speech import build_audio, load_lexicon, speech_script
 from voiceref.speech import synth as synth_module
 from voiceref.speech.audio import SAMPLE_RATE, parse_webvtt
 from voiceref.speech.build import prune_store
-from voiceref.speech.catalog import store_files
+from voiceref.speech.catalog import KINDS, store_files
 from voiceref.speech.engines import VoiceSpec, voice_spec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
@@ -116,7 +116,7 @@ def test_cache_skips_unchanged_and_rebuilds_changed(content_dir, tmp_path):
     third = build_audio(changed, audio_dir, lexicon, clear(), jobs=1, previous=again.entries)
     assert third.built == ["/glossary/mri"] and third.reused == ["/glossary/spasticity"]
     assert len(list(audio_dir.rglob("*.mp3"))) == 3  # the store keeps the old rendering until pruned
-    assert prune_store(audio_dir, {e.key for e in third.entries.values()}) == 4  # its four files
+    assert prune_store(audio_dir, {e.key for e in third.entries.values()}) == len(KINDS)  # its files
     kept = sorted(store_files(audio_dir, e.key)["mp3"] for e in third.entries.values())
     assert sorted(audio_dir.rglob("*.mp3")) == kept
     assert not list(audio_dir.rglob(".tmp-*")) and not list(audio_dir.glob(".work-*"))
@@ -184,20 +184,36 @@ def test_verify_refuses_a_rendering_whose_files_disagree(tmp_path):
 
     from voiceref.speech.audio import Cue, encode_mp3, mp3_duration, webvtt
     from voiceref.speech.build import verify
+    from voiceref.speech.chapters import podcast_chapters, with_chapters
     from voiceref.speech.render import Rendered
 
     pcm = array("h", [1000, -1000] * (SAMPLE_RATE // 2))  # one second of sound
-    mp3 = encode_mp3(pcm)
-    files = {kind: tmp_path / f"x.{kind}" for kind in ("mp3", "vtt", "chapters", "timings")}
+    chapters = [{"title": "Introduction", "block": "article-title", "start": 0.0, "end": 1.0}]
+    plain = encode_mp3(pcm)
+    mp3 = with_chapters(plain, "X", chapters)
+    files = {kind: tmp_path / f"x.{kind}" for kind in ("mp3", "vtt", "chapters", "podcast_chapters", "timings")}
     files["mp3"].write_bytes(mp3)
     cues = [Cue(0.05, 0.5, "One.", "s0"), Cue(0.6, 1.0, "Two.", "s1")]
     files["vtt"].write_text(webvtt(cues))
     files["chapters"].write_text(webvtt([Cue(0, 1.0, "Introduction", "c0")]))
-    files["timings"].write_text(json.dumps({"sentences": [{}, {}]}))
+    files["podcast_chapters"].write_text(json.dumps(podcast_chapters("X", chapters)))
+    words = [{"start": 0.05, "end": 0.3, "from": 0, "to": 3}, {"start": 0.3, "end": 0.5, "from": 4, "to": 8}]
+    files["timings"].write_text(json.dumps({"sentences": [{"words": words}, {}]}))
     duration = mp3_duration(mp3)[0]
     verify(Rendered("k", files, duration, 1.0, len(mp3), 2), "/glossary/x")
     with pytest.raises(SpeechError, match="2 cues for 3 sentences"):
         verify(Rendered("k", files, duration, 1.0, len(mp3), 3), "/glossary/x")
+    files["timings"].write_text(json.dumps({"sentences": [{"words": words[::-1]}, {}]}))
+    with pytest.raises(SpeechError, match="word timings are out of order"):
+        verify(Rendered("k", files, duration, 1.0, len(mp3), 2), "/glossary/x")
+    files["timings"].write_text(json.dumps({"sentences": [{"words": words}, {}]}))
+    files["podcast_chapters"].write_text(json.dumps(podcast_chapters("X", chapters * 2)))
+    with pytest.raises(SpeechError, match="1 ID3 chapters and 2 listed for 1 chapter cues"):
+        verify(Rendered("k", files, duration, 1.0, len(mp3), 2), "/glossary/x")
+    files["podcast_chapters"].write_text(json.dumps(podcast_chapters("X", chapters)))
+    files["mp3"].write_bytes(plain)
+    with pytest.raises(SpeechError, match="failed its checks: .*ID3"):
+        verify(Rendered("k", files, mp3_duration(plain)[0], 1.0, len(plain), 2), "/glossary/x")
     files["mp3"].write_bytes(mp3[:-50])
     with pytest.raises(SpeechError, match="/glossary/x failed its checks: the last frame is cut short"):
         verify(Rendered("k", files, duration, 1.0, len(mp3), 2), "/glossary/x")

@@ -35,7 +35,7 @@ def rendered(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param)
     articles = [a for a in load_site(FIXTURES).articles if a.slug in ARTICLES]
     jobs = [
-        AudioJob(speech_script(a, lexicon), f"{a.slug:0<20}", folder / a.slug, folder, "", spec.rate, str(a.path), spec)
+        AudioJob(speech_script(a, lexicon), f"{a.slug:0<20}", folder / a.slug, folder, spec, str(a.path))
         for a in articles
     ]
     context = multiprocessing.get_context("spawn")
@@ -90,7 +90,7 @@ def test_the_words_are_heard_where_their_timings_say(rendered):
 
 
 @pytest.mark.speech
-def test_the_mp3_carries_the_chapters_of_its_timings(rendered):
+def test_the_mp3_and_the_chapters_file_carry_the_chapters_of_its_timings(rendered):
     _, results = rendered
     for script, result in results:
         tag = ID3(result.files["mp3"])
@@ -100,6 +100,10 @@ def test_the_mp3_carries_the_chapters_of_its_timings(rendered):
         assert [c.start_time for c in chapters] == [round(c["start"] * 1000) for c in timings["chapters"]]
         assert chapters[-1].end_time == round(timings["duration"] * 1000)
         assert tag.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
+        listed = json.loads(result.files["podcast_chapters"].read_text(encoding="utf-8"))
+        assert [(c["title"], c["startTime"]) for c in listed["chapters"]] == [
+            (c["title"], c["start"]) for c in timings["chapters"]
+        ]
 
 
 @pytest.mark.speech

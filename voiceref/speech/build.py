@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import json
 import logging
 import multiprocessing
@@ -24,6 +25,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from mutagen import MutagenError
+from mutagen.id3 import ID3
 
 from ..content import Article
 from ..errors import DiskFull, SpeechError
@@ -127,10 +131,12 @@ def verify(rendered: Rendered, name: str) -> None:
     try:
         data = rendered.files["mp3"].read_bytes()
         duration, _ = mp3_duration(data)
+        frames = ID3(io.BytesIO(data)).getall("CHAP")
         cues = parse_webvtt(rendered.files["vtt"].read_text(encoding="utf-8"))
         timings = json.loads(rendered.files["timings"].read_text(encoding="utf-8"))
-        parse_webvtt(rendered.files["chapters"].read_text(encoding="utf-8"))
-    except (OSError, ValueError, AudioFormatError) as exc:
+        chapters = parse_webvtt(rendered.files["chapters"].read_text(encoding="utf-8"))
+        listed = json.loads(rendered.files["podcast_chapters"].read_text(encoding="utf-8"))["chapters"]
+    except (OSError, ValueError, KeyError, AudioFormatError, MutagenError) as exc:
         raise SpeechError(f"The audio for {name} failed its checks: {exc}") from exc
     problems = []
     if len(data) != rendered.size or abs(duration - rendered.duration) > 0.001:
@@ -143,6 +149,13 @@ def verify(rendered: Rendered, name: str) -> None:
         c.end > duration for c in cues
     ):
         problems.append("cues are out of order or run past the end")
+    if not len(frames) == len(listed) == len(chapters):
+        problems.append(f"{len(frames)} ID3 chapters and {len(listed)} listed for {len(chapters)} chapter cues")
+    words = [(w["start"], w["end"]) for s in timings["sentences"] for w in s.get("words", [])]
+    if any(start > end for start, end in words) or any(
+        b[0] < a[1] for a, b in zip(words, words[1:], strict=False)
+    ) or any(end > duration for _, end in words):
+        problems.append("word timings are out of order or run past the end")
     if problems:
         raise SpeechError(f"The audio for {name} failed its checks: {'; '.join(problems)}")
 
@@ -249,7 +262,7 @@ def plan_audio(
             report.reused.append(article.url)
         else:
             folder = store_files(store, key)["mp3"].parent
-            report.todo.append(AudioJob(script, key, folder, workdir, spec.model, spec.rate, str(article.path), spec))
+            report.todo.append(AudioJob(script, key, folder, workdir, spec, str(article.path)))
             report.sources[name] = source
     return report
 

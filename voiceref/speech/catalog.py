@@ -41,6 +41,7 @@ KINDS: dict[str, AudioKind] = {
         AudioKind("mp3", ".mp3", "audio.mp3", "audio/mpeg"),
         AudioKind("vtt", ".vtt", "audio.vtt", "text/vtt; charset=utf-8"),
         AudioKind("chapters", ".chapters.vtt", "chapters.vtt", "text/vtt; charset=utf-8"),
+        AudioKind("podcast_chapters", ".chapters.json", "chapters.json", "application/json+chapters"),
         AudioKind("timings", ".json", "audio.json", "application/json"),
     )
 }

@@ -15,7 +15,6 @@ from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags
 TOC_ID = "toc"
 NO_OFFSET = 0xFFFFFFFF  # "use the times": the frames give no byte offsets
 CHAPTERS_VERSION = "1.2.0"
-MEDIA_TYPE = "application/json+chapters"
 
 
 def chapter_id(number: int) -> str:

@@ -27,13 +27,13 @@ from .audio import (
     silence,
     webvtt,
 )
-from .chapters import with_chapters
-from .engines import CLEAR, VoiceSpec, worker_engine
+from .chapters import podcast_chapters, with_chapters
+from .engines import VoiceSpec, worker_engine
 from .script import SpeechScript
 from .words import map_to_page
 
 TAIL = 0.5  # seconds of quiet after the last sentence
-FORMAT = 2  # bump when the rendering changes, so every cached file is remade
+FORMAT = 3  # bump when the rendering changes, so every cached file is remade
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,8 @@ class AudioJob:
     cache_key: str
     folder: Path  # where the article's files go
     workdir: Path  # scratch space for sentence WAVs
-    voice: str
-    rate: int
+    spec: VoiceSpec  # the voice that reads it
     source: str = ""  # the content file, for error messages
-    spec: VoiceSpec | None = None  # None: the clear voice named by `voice`, at `rate`
 
     @property
     def name(self) -> str:
@@ -57,17 +55,13 @@ class AudioJob:
     def temp(self, suffix: str) -> Path:
         return self.folder / f".tmp-{self.cache_key[:20]}-{os.getpid()}{suffix}"
 
-    @property
-    def voice_spec(self) -> VoiceSpec:
-        return self.spec or VoiceSpec(CLEAR, "", self.rate, model=self.voice)
-
 
 @dataclass(frozen=True)
 class Rendered:
     """What a worker made for one article: temporary files and what they should contain."""
 
     cache_key: str
-    files: dict[str, Path]  # kind ("mp3", "vtt", "chapters", "timings") to temporary file
+    files: dict[str, Path]  # kind (see catalog.KINDS) to temporary file
     duration: float  # of the MP3, from its frame headers
     speech: float  # seconds of PCM before encoding
     size: int
@@ -100,7 +94,7 @@ def _word_times(words: list[tuple[int, int, int, int]], start: float) -> list[di
 def render_article(job: AudioJob) -> Rendered:
     """Synthesise `job`'s script and write its files under temporary names."""
     script = job.script
-    spec = job.voice_spec
+    spec = job.spec
     try:
         engine = worker_engine(spec, job.workdir)
         pcm = array("h")
@@ -155,10 +149,13 @@ def render_article(job: AudioJob) -> Rendered:
         "mp3": job.temp(".mp3"),
         "vtt": job.temp(".vtt"),
         "chapters": job.temp(".chapters.vtt"),
+        "podcast_chapters": job.temp(".chapters.json"),
         "timings": job.temp(".json"),
     }
     files["mp3"].write_bytes(mp3)
     files["vtt"].write_text(webvtt(cues), encoding="utf-8")
     files["chapters"].write_text(webvtt(chapter_cues), encoding="utf-8")
+    document = podcast_chapters(script.title, chapters)
+    files["podcast_chapters"].write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     files["timings"].write_text(json.dumps(timings, ensure_ascii=False), encoding="utf-8")
     return Rendered(job.cache_key, files, duration, seconds(pcm), len(mp3), len(sentences))
