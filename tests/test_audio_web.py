@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -161,6 +162,15 @@ def test_podcast_feed_has_enclosures_and_durations(spoken):
         assert enclosure.get("url").endswith("/audio.mp3")
         assert int(item.findtext(f"{ITUNES}duration")) > 3
         assert item.findtext("description")
+        chapters = item.find("{https://podcastindex.org/namespace/1.0}chapters")
+        assert chapters.get("type") == "application/json+chapters"
+        path = chapters.get("url").removeprefix("http://localhost")
+        mp3 = enclosure.get("url").removeprefix("http://localhost")
+        assert path.startswith(mp3.replace("audio.mp3", "chapters.json?v="))
+        listed = fetch(spoken, path)
+        assert listed.mimetype == "application/json+chapters"
+        first = json.loads(listed.data)["chapters"][0]
+        assert (first["title"], first["startTime"]) == ("Introduction", 0.0) and first["endTime"] > 0
     section = ET.fromstring(fetch(spoken, "/feeds/glossary.xml").data)
     assert len(section.findall("channel/item")) == 5
     assert len(section.findall("channel/item/enclosure")) == 3

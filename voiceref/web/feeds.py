@@ -1,11 +1,17 @@
-"""Feeds: RSS 2.0 with the podcast (iTunes) extension: all spoken articles, and per section."""
+"""Feeds: RSS 2.0 with the podcast (iTunes) extension: all spoken articles, and per section.
+
+Each item with audio also links its chapters (`<podcast:chapters>`, Podcasting 2.0), so a
+podcast app can skip by heading even where it does not read the MP3's own ID3 chapters.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, current_app, url_for
+from lxml import etree
 
 from ..content import SECTIONS, Article
 from ..speech.catalog import KINDS
@@ -15,6 +21,31 @@ from .audio import audio_of
 bp = Blueprint("feeds", __name__)
 
 RSS = "application/rss+xml; charset=utf-8"
+PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
+
+
+class PodcastIndex(BaseExtension):
+    """The Podcasting 2.0 namespace on the feed."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NAMESPACE}
+
+
+class PodcastIndexEntry(BaseEntryExtension):
+    """`<podcast:chapters url type>` on an item."""
+
+    def __init__(self):
+        self._chapters: str | None = None
+
+    def chapters(self, url: str) -> None:
+        self._chapters = url
+
+    def extend_rss(self, item):
+        if self._chapters:
+            element = etree.SubElement(item, f"{{{PODCAST_NAMESPACE}}}chapters")
+            element.set("url", self._chapters)
+            element.set("type", KINDS["podcast_chapters"].media_type)
+        return item
 SECTION = "any({}):section".format(", ".join(SECTIONS))
 
 
@@ -31,6 +62,7 @@ def _feed(title: str, description: str, page: str, self_url: str, articles: list
     name = current_app.config["SITE_NAME"]
     feed = FeedGenerator()
     feed.load_extension("podcast")
+    feed.register_extension("podcastindex", PodcastIndex, PodcastIndexEntry)
     feed.title(title)
     feed.link(href=self_url, rel="self")
     feed.link(href=page, rel="alternate")  # RSS <link> is the last link added
@@ -55,6 +87,7 @@ def _feed(title: str, description: str, page: str, self_url: str, articles: list
         if info is not None:
             entry.enclosure(info.link("mp3", _external=True), str(info.size), KINDS["mp3"].media_type)
             entry.podcast.itunes_duration(max(1, round(info.duration)))
+            entry.podcastindex.chapters(info.link("podcast_chapters", _external=True, v=info.version))
     return feed.rss_str(pretty=True), 200, {"Content-Type": RSS}
 
 
