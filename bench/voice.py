@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from voiceref.content import Article, load_site  # noqa: E402
 from voiceref.speech import load_lexicon, speech_script  # noqa: E402
+from voiceref.speech.build import build_audio  # noqa: E402
 from voiceref.speech.engines import VOICES, lexicon_for, voice_spec  # noqa: E402
 from voiceref.speech.normalise import COMMON_ABBREVIATIONS, normalise  # noqa: E402
 from voiceref.speech.render import AudioJob, Rendered, render_article  # noqa: E402
@@ -84,8 +85,10 @@ def sample(articles: list[Article], count: int) -> list[Article]:
 def render_all(articles, lexicon, spec, workers: int, folder: Path) -> tuple[list[tuple], float, float]:
     """Render `articles` with `workers` processes; return (job, rendered) pairs, wall s, peak MB."""
     voiced = lexicon_for(spec, lexicon)
+    scratch = folder / ".work"
+    scratch.mkdir(parents=True)
     jobs = [
-        AudioJob(speech_script(a, voiced), f"{n:020d}", folder / a.section / a.slug, folder, spec, str(a.path))
+        AudioJob(speech_script(a, voiced), f"{n:020d}", folder / a.section / a.slug, scratch, spec, str(a.path))
         for n, a in enumerate(articles)
     ]
     context = multiprocessing.get_context("spawn")
@@ -117,6 +120,33 @@ def espeak_reference(articles, lexicon, workers: int, folder: Path) -> tuple[flo
     with ThreadPoolExecutor(max_workers=workers) as pool:
         made = sum(pool.map(speak, scripts))
     return made, time.perf_counter() - started
+
+
+def full_and_incremental(spec, work: Path) -> tuple[tuple[int, float, float], float]:
+    """Build the bundled content's audio into an empty store, then again after one edit.
+
+    Returns ((articles, audio seconds, wall seconds) of the full build, wall seconds of the
+    incremental build, content loading included).
+    """
+    copy = work / "content"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(ROOT / "content", copy)
+    store = work / f"store-{spec.name}"
+    articles = load_site(copy).articles
+    started = time.perf_counter()
+    report = build_audio(articles, store, load_lexicon(copy / "lexicon.yaml"), spec, jobs=2)
+    full = (len(articles), report.seconds_made, time.perf_counter() - started)
+    if not report.ok:
+        raise SystemExit("\n".join(report.failed))
+    target = copy / "glossary" / "spasticity.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nThis sentence was added for the benchmark.\n")
+    started = time.perf_counter()
+    edited = load_site(copy).articles
+    again = build_audio(edited, store, load_lexicon(copy / "lexicon.yaml"), spec, jobs=2, previous=report.entries)
+    incremental = time.perf_counter() - started
+    assert again.built == ["/glossary/spasticity"], again.built
+    shutil.rmtree(store)
+    return full, incremental
 
 
 def words_of(text: str) -> list[str]:
@@ -200,6 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=12, help="articles for speed and recogniser (default 12)")
     parser.add_argument("--voices", nargs="+", default=list(VOICES), choices=VOICES)
+    parser.add_argument("--no-full", action="store_true", help="skip the full and incremental builds")
     args = parser.parse_args()
     content = ROOT / "content"
     lexicon = load_lexicon(content / "lexicon.yaml")
@@ -224,6 +255,9 @@ def main() -> None:
                     print(f"… {name}: recogniser", file=sys.stderr)
                     score(figures, model, pairs)
                 shutil.rmtree(folder)
+            if not args.no_full:
+                print(f"… {name}: full build of the bundled content, then one edit", file=sys.stderr)
+                figures.full, figures.incremental = full_and_incremental(spec, work)
             results.append(figures)
     report(results, reference, len(articles))
 
@@ -245,6 +279,11 @@ def report(results: list[VoiceFigures], reference: dict, count: int) -> None:
         signed = statistics.mean(f.word_errors) * 1000 if errors else float("nan")
         matched = f"{f.matched[0]}/{f.matched[1]}"
         print(f"{f.name:<8} {wer:>6.1%} {matched:>14} {median:>18.0f} ms {p90:>4.0f} ms {signed:>9.0f} ms")
+    for f in results:
+        if f.full:
+            articles, made, wall = f.full
+            print(f"{f.name}: full build, {articles} articles, 2 workers: {made / 60:.1f} min of audio in {wall:.0f} s "
+                  f"({made / wall:.1f}× real time); incremental build after one edit: {f.incremental:.1f} s")
     for f in results:
         print(f"{f.name}: {f.version}")
 

@@ -145,3 +145,31 @@ def test_a_voice_that_is_not_there_says_what_to_do(tmp_path):
     config.write_text('{"audio": {"sample_rate": 16000}, "espeak": {"voice": "en-us"}}')
     with pytest.raises(SpeechError, match="16000 Hz"):
         voice_spec("natural", {"NATURAL_MODEL": str(tmp_path / "low.onnx")})
+
+
+def _stuck_then_recovers(workdir: Path) -> tuple[str, int]:
+    """In a worker: make the espeak driver never hear its utterance end, then let it hear again."""
+    from voiceref.errors import SpeechError
+    from voiceref.speech import synth
+    from voiceref.speech.engines import worker_engine
+
+    synth.STUCK_SECONDS = 1.0
+    engine = worker_engine(voice_spec("clear"), workdir)
+    heard = engine._driver_callback
+    engine._driver_callback = lambda *args: 0
+    try:
+        engine.synthesize("Spasticity.")
+        message = ""
+    except SpeechError as exc:
+        message = str(exc)
+    engine._driver_callback = heard
+    return message, len(engine.synthesize("Spasticity is stiffness.").samples)
+
+
+@pytest.mark.speech
+def test_a_clear_voice_utterance_that_never_ends_fails_and_the_worker_goes_on(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=exit_with_parent) as pool:
+        message, samples = pool.submit(_stuck_then_recovers, tmp_path).result(timeout=120)
+    assert message == "could not synthesise 'Spasticity.': the driver cancelled the utterance"
+    assert samples > SAMPLE_RATE

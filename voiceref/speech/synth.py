@@ -25,6 +25,7 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ INSTALL_ESPEAK = "sudo apt-get install espeak-ng libespeak-ng1"
 INSTALL_PYTTSX3 = f".venv/bin/pip install pyttsx3=={PYTTSX3_VERSION}"
 RETRIES = 3
 WAIT_SECONDS = 5.0  # for a sentence's file to be complete after runAndWait()
+STUCK_SECONDS = 30.0  # for runAndWait() itself, before the driver's loop is ended
 
 
 @dataclass(frozen=True)
@@ -153,12 +155,20 @@ class ClearEngine:
 
     def _attempt(self, text: str) -> Path:
         self._count += 1
+        self.workdir.mkdir(parents=True, exist_ok=True)
         path = self.workdir / f"sentence-{os.getpid()}-{self._count}.wav"
         self._wait_until_idle()
         self._cancelled = False
         self._events = []
         self._engine.save_to_file(text, str(path))
-        self._engine.runAndWait()
+        # If the driver never hears that the utterance ended (its callback failed), its loop
+        # would wait for ever: a timer ends the loop, and the attempt fails and is retried.
+        watchdog = threading.Timer(STUCK_SECONDS, self._end_stuck_loop)
+        watchdog.start()
+        try:
+            self._engine.runAndWait()
+        finally:
+            watchdog.cancel()
         deadline = time.monotonic() + WAIT_SECONDS
         while not wav_is_complete(path):  # runAndWait() may return before the file is written
             if self._cancelled:
@@ -167,6 +177,11 @@ class ClearEngine:
                 raise SpeechError(f"no complete audio file after {WAIT_SECONDS:.0f} s")
             time.sleep(0.002)
         return path
+
+    def _end_stuck_loop(self) -> None:
+        log.warning("the espeak driver did not finish an utterance in %.0f s; ending its loop", STUCK_SECONDS)
+        self._cancelled = True
+        self._engine.proxy._driver.endLoop()
 
     def _on_finished(self, name: str | None = None, completed: bool = True) -> None:
         if not completed:
