@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -70,9 +69,14 @@ class VoiceFigures:
 
 
 def measured_render(job: AudioJob) -> tuple[Rendered, float]:
-    """Render one article in a worker; return the result and the worker's peak RSS in MB."""
+    """Render one article in a worker; return the result and the worker's peak RSS in MB.
+
+    The peak is VmHWM, which starts afresh at exec (ru_maxrss would carry the parent's
+    size over into a spawned worker).
+    """
     rendered = render_article(job)
-    return rendered, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return rendered, int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
 def sample(articles: list[Article], count: int) -> list[Article]:

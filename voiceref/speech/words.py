@@ -57,12 +57,23 @@ def spoken_words(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _quiet(chunk: array) -> bool:
+    return not chunk or (max(chunk) <= QUIET and -min(chunk) <= QUIET)
+
+
+def loud_start(samples: array, start: int, end: int) -> int:
+    """Return where the sound between `start` and `end` begins (`start` without a quiet lead-in)."""
+    position = start
+    while position + STEP < end and _quiet(samples[position : position + STEP]):
+        position += STEP
+    return position if position + STEP < end else start
+
+
 def loud_end(samples: array, start: int, end: int) -> int:
     """Return where the sound between `start` and `end` stops (`end` without its quiet tail)."""
     position = end
     while position - STEP > start:
-        chunk = samples[position - STEP : position]
-        if max(chunk) > QUIET or -min(chunk) > QUIET:
+        if not _quiet(samples[position - STEP : position]):
             break
         position -= STEP
     return max(position, start)
@@ -98,6 +109,7 @@ def timings_from_starts(
         start = int(min(max(filled[k], 0), len(samples)))
         following = int(filled[k + 1]) if k + 1 < len(spans) else len(samples)
         following = min(max(following, start), len(samples))
+        start = loud_start(samples, start, following)  # espeak reports a word before its pause
         timings.append(WordTiming(start, loud_end(samples, start, following), first, last))
     return tuple(timings)
 
