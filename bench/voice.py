@@ -126,7 +126,7 @@ def espeak_reference(articles, lexicon, workers: int, folder: Path) -> tuple[flo
     return made, time.perf_counter() - started
 
 
-def full_and_incremental(spec, work: Path) -> tuple[tuple[int, float, float], float]:
+def full_and_incremental(spec, work: Path, content: Path = ROOT / "content") -> tuple[tuple[int, float, float], float]:
     """Build the bundled content's audio into an empty store, then again after one edit.
 
     Returns ((articles, audio seconds, wall seconds) of the full build, wall seconds of the
@@ -134,7 +134,7 @@ def full_and_incremental(spec, work: Path) -> tuple[tuple[int, float, float], fl
     """
     copy = work / "content"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(ROOT / "content", copy)
+    shutil.copytree(content, copy)
     store = work / f"store-{spec.name}"
     articles = load_site(copy).articles
     started = time.perf_counter()
