@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from search import vocabulary  # noqa: E402
 
-from voiceref.release import build_release  # noqa: E402
+from voiceref.release.build import build_release  # noqa: E402
 
 WORKER = r"""
 import json, sys, time

@@ -9,7 +9,7 @@ import pytest
 
 from voiceref import create_app
 from voiceref.content import load_site
-from voiceref.release import build_release
+from voiceref.release.build import build_release
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

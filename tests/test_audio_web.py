@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from voiceref import create_app
 from voiceref.content import load_site
-from voiceref.release import build_release
+from voiceref.release.build import build_release
 from voiceref.speech import build_audio, load_lexicon
 from voiceref.speech.audio import mp3_duration, parse_webvtt
 from voiceref.speech.engines import voice_spec

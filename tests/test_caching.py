@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voiceref.release import build_release
+from voiceref.release.build import build_release
 from voiceref.web.caching import DATA, NEVER, PAGE
 from voiceref.web.preferences import COOKIE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from voiceref.cli import main
-from voiceref.release import ReleaseService
+from voiceref.release.service import ReleaseService
 
 
 def test_check_passes_on_the_fixture_corpus(content_dir):

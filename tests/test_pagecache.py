@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voiceref.release import build_release
+from voiceref.release.build import build_release
 from voiceref.web import pages
 from voiceref.web.pagecache import PageCache
 from voiceref.web.preferences import COOKIE

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from voiceref.release import ReleaseService
+from voiceref.release.service import ReleaseService
 from voiceref.search import IndexSearch, UnavailableSearch, build_index, clean_query
 from voiceref.search.index import POPULAR_FILE, VOCABULARY_JSON
 from voiceref.search.spelling import ENGLISH_FILE

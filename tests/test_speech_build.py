@@ -15,7 +15,7 @@ from voiceref import create_app
 from voiceref.cli import main
 from voiceref.content import load_site
 from voiceref.errors import SpeechError
-from voiceref.release import ReleaseService
+from voiceref.release.service import ReleaseService
 from voiceref.speech import build as build_module
 from voiceref.speech import build_audio, load_lexicon, speech_script
 from voiceref.speech import synth as synth_module

@@ -10,18 +10,12 @@ from . import config
 from .release.service import ReleaseService
 
 
-def package_folder(name: str) -> Path:
-    """Return the templates or static folder: inside the installed package, else the checkout's."""
-    packaged = Path(__file__).resolve().parent / name
-    return packaged if packaged.is_dir() else config.ROOT / name
-
-
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the web app: wire the views to the current release (nothing is loaded yet)."""
     app = Flask(
         __name__,
-        template_folder=str(package_folder("templates")),
-        static_folder=str(package_folder("static")),
+        template_folder=str(config.package_folder("templates")),
+        static_folder=str(config.package_folder("static")),
     )
     app.config.from_mapping(config.from_environment())
     if test_config:

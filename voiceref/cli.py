@@ -122,7 +122,7 @@ def build(
     no_audio: bool,
 ) -> None:
     """Build a release (articles, search index, audio) and make it current when it is whole."""
-    from .release import build_release
+    from .release.build import build_release
 
     settings = _settings(CONTENT_DIR=content_dir, INDEX_DIR=index_dir, AUDIO_DIR=audio_dir)
     bars: dict[str, tqdm] = {}

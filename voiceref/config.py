@@ -65,3 +65,9 @@ def public_url(settings: dict[str, object]) -> str:
         return str(settings["PUBLIC_URL"])
     host = str(settings["HOST"])
     return f"http://[{host}]:{settings['PORT']}" if ":" in host else f"http://{host}:{settings['PORT']}"
+
+
+def package_folder(name: str) -> Path:
+    """Return the templates or static folder: inside the installed package, else the checkout's."""
+    packaged = Path(__file__).resolve().parent / name
+    return packaged if packaged.is_dir() else ROOT / name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,8 @@ def build(root: Path) -> None:
     assert VOICEREF, "the voiceref command is not installed: run scripts/install"
     command = [VOICEREF, "build", "--content", str(root / "content"), "--index", str(root / "index"),
                "--audio", str(root / "audio"), "--voice", "clear", "--jobs", "2"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "VOICEREF_PUBLIC_URL": PUBLIC}  # the build writes the books with it
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, f"voiceref build failed:\n{done.stdout}\n{done.stderr}"
 
 

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .. import package_folder
+from ..config import package_folder
 from ..content import SECTIONS
 from ..release.articles import FILENAME, ArticleStore
 from ..speech.catalog import read_catalog

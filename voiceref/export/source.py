@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import package_folder
+from ..config import package_folder
 from ..content import DISCLAIMER, SECTIONS, Article
 from ..release.articles import ArticleStore
 from ..speech.catalog import Catalog

@@ -1,6 +1,4 @@
-"""Releases: everything the site serves, built once into one folder and switched to atomically."""
+"""Releases: everything the site serves, built once into one folder and switched to atomically.
 
-from .build import BuildReport, build_release
-from .service import Release, ReleaseService
-
-__all__ = ["BuildReport", "Release", "ReleaseService", "build_release"]
+The web app imports only `service` (and what it needs); the build pipeline is `build`.
+"""

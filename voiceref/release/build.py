@@ -21,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import config
 from ..content import Site, load_site
 from ..errors import ReleaseError, SpeechError
+from ..export import write_books
 from ..search import build_index
 from ..search.vocabulary import VOCABULARY_FILE, load_vocabulary
 from ..speech.catalog import Catalog, CatalogEntry, link_into, read_catalog, write_catalog
@@ -97,6 +99,7 @@ class _Stager:
                 for entry in entries.values():
                     link_into(staged, entry, self.store)
             write_catalog(staged, catalog)
+            write_books(staged, self.base["public_url"], previous=self.latest or self.base.get("start"))
             manifest = layout.Manifest(
                 id=release_id,
                 created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -188,6 +191,8 @@ def build_release(
             "content_hash": content_hash(content_dir),
             "versions": versions(),
             "previous": current.name if current is not None else None,
+            "start": current if usable else None,  # its unchanged talking books are reused
+            "public_url": config.public_url({**config.DEFAULTS, **settings}),
         }
         previous_catalog = read_catalog(current) if usable else {}
         stager = _Stager(index_dir, store, site, base)

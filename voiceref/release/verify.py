@@ -53,6 +53,19 @@ def check_audio(release: Path) -> list[str]:
     return [problem for entry in entries for problem in entry.problems(release)]
 
 
+def check_books(release: Path) -> list[str]:
+    """Check that every talking book the release lists exists with its recorded size."""
+    from ..export import read_books
+
+    problems = []
+    for book in read_books(release):
+        path = release / "books" / book.name
+        size = path.stat().st_size if path.is_file() else None
+        if size != book.size:
+            problems.append(f"{path} is {'missing' if size is None else f'{size} bytes'}, the list says {book.size}")
+    return problems
+
+
 def check_pages(release: Path) -> list[str]:
     """Render every article of the release through the web app; list the ones that fail."""
     from .. import create_app
@@ -79,6 +92,7 @@ def check_release(release: Path, manifest: Manifest, render: bool = True) -> lis
         return [f"{release / FILENAME} cannot be read: {exc!r}"]
     problems += check_index(release / SEARCH, manifest.indexed)
     problems += check_audio(release)
+    problems += check_books(release)
     if render and not problems:
         problems += check_pages(release)
     return problems
