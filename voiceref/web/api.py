@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from ..content import SECTIONS
 from ..search import clean_query
 from ..speech.catalog import KINDS
+from ..speech.engines import VOICES
 from . import release_service, services
 from .audio import audio_of
 from .pages import page_number
@@ -105,7 +106,7 @@ def healthz():
         "built": release.manifest.created if release.manifest else None,
         "articles": len(release.site),
         "indexed": release.search.doc_count(),
-        "audio": {voice: len(entries) for voice, entries in release.catalog.items()},
+        "audio": {voice: len(release.catalog.get(voice, {})) for voice in VOICES},  # articles spoken so far
     }
     return jsonify(body), 503 if problem else 200
 
