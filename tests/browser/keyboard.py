@@ -14,10 +14,11 @@ MIN_RING_CONTRAST = 3.0
 class KeyboardUser:
     """Moves through a page with the keyboard alone and checks what has focus."""
 
-    def __init__(self, page, limit: int = 80):
+    def __init__(self, page, limit: int = 80, scripts: bool = True):
         self.page = page
         self.limit = limit
         self.stops = 0
+        self.scripts = scripts  # False: the page runs no JavaScript, so nothing can move focus later
 
     def focus(self) -> dict:
         return probes.focus(self.page)
@@ -43,8 +44,12 @@ class KeyboardUser:
         return self.focus()
 
     def settle(self) -> None:
-        """Wait until the page has handled the key: a frame, then any task it queued."""
-        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
+        """Wait until the page has handled the key: a frame, then any task it queued.
+
+        A page without JavaScript runs no frame callbacks, and has no script to wait for.
+        """
+        if self.scripts:
+            self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
 
     def act(self, key: str) -> dict:
         """Activate the focused control in place; focus must stay visible, not fall to body."""

@@ -92,7 +92,7 @@ def test_keyboard_journey_with_javascript(browsing):
 
 def test_keyboard_journey_without_javascript(browsing):
     page = browsing.page(java_script_enabled=False)
-    kb = KeyboardUser(page)
+    kb = KeyboardUser(page, scripts=False)
     page.goto("/")
     skip_to_main(kb)
     search_and_open_result(kb)
