@@ -28,7 +28,7 @@ from ..content import SECTIONS
 from ..release.articles import FILENAME, ArticleStore
 from ..speech.catalog import read_catalog
 from ..speech.engines import VOICES
-from .epub import write_epub
+from .epub import size_label, write_epub
 from .model import Book, ExportError
 from .source import assemble_book, book_from_release
 
@@ -53,9 +53,7 @@ class BookFile:
 
     @property
     def size_label(self) -> str:
-        if self.size >= 1_000_000:
-            return f"{self.size / 1_000_000:.0f} MB" if self.size >= 10_000_000 else f"{self.size / 1_000_000:.1f} MB"
-        return f"{max(1, round(self.size / 1000))} kB"
+        return size_label(self.size)
 
 
 def book_filename(section: str | None, voice: str) -> str:

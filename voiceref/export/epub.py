@@ -55,7 +55,14 @@ class BookReport:
 
     @property
     def size_label(self) -> str:
-        return f"{self.size / 1_000_000:.1f} MB" if self.size >= 1_000_000 else f"{max(1, round(self.size / 1000))} kB"
+        return size_label(self.size)
+
+
+def size_label(size: int) -> str:
+    """Return a file size as people read it: '126 MB', '2.5 MB' or '640 kB'."""
+    if size >= 10_000_000:
+        return f"{size / 1_000_000:.0f} MB"
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
 
 
 def _names(section: str, slug: str) -> tuple[str, str, str]:
@@ -127,8 +134,8 @@ def _package(book: Book, chapters: list[Chapter], manifest: list[dict[str, str]]
     return ET.tostring(package, encoding="utf-8", xml_declaration=True)
 
 
-def assemble(book: Book) -> tuple[dict[str, bytes | Path], BookReport]:
-    """Return every file of the book by its path in the zip, and what the book holds."""
+def assemble(book: Book) -> tuple[dict[str, bytes | Path], list[Chapter]]:
+    """Return every file of the book by its path in the zip, and its chapters."""
     if not book.sections or not book.articles:
         raise ExportError(f"“{book.title}” has no articles to put in a book.")
     lang = book.language
@@ -174,10 +181,9 @@ def assemble(book: Book) -> tuple[dict[str, bytes | Path], BookReport]:
     section_pages = {s.name: documents[f"/{s.name}"] for s in book.sections}
     files["nav.xhtml"] = nav_page(book, "about-this-book.xhtml", section_pages, documents, lang, "book.css")
     files["package.opf"] = _package(book, chapters, manifest, spine)
-    report = BookReport(Path(), 0, len(chapters), sum(c.sentences for c in chapters), total)
     entries: dict[str, bytes | Path] = {f"{ROOT}/{name}": data for name, data in files.items()}
     entries["META-INF/container.xml"] = CONTAINER.encode()
-    return entries, report
+    return entries, chapters
 
 
 def _zip_entry(name: str, stored: bool) -> zipfile.ZipInfo:
@@ -211,7 +217,7 @@ def write_epub(book: Book, out: Path) -> BookReport:
 
     Raises ExportError if an article's audio is missing or does not match its page.
     """
-    files, report = assemble(book)
+    files, chapters = assemble(book)
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     try:
@@ -221,6 +227,7 @@ def write_epub(book: Book, out: Path) -> BookReport:
         os.replace(temp, out)
     finally:
         temp.unlink(missing_ok=True)
-    size = out.stat().st_size
-    log.info("wrote %s: %d articles, %s, %d bytes", out, report.articles, listening_time(report.duration), size)
-    return BookReport(out, size, report.articles, report.sentences, report.duration)
+    duration = sum(chapter.duration for chapter in chapters)
+    report = BookReport(out, out.stat().st_size, len(chapters), sum(c.sentences for c in chapters), duration)
+    log.info("wrote %s: %d articles, %s, %d bytes", out, report.articles, listening_time(duration), report.size)
+    return report
