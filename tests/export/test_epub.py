@@ -153,3 +153,11 @@ def test_a_section_book_holds_only_that_section_and_links_out_to_the_rest(script
     assert pages == ["EPUB/text/essays/what-is-ms.xhtml"]
     hrefs = {a.get("href") for a in page.iter(f"{XHTML}a")}
     assert {"https://voiceref.example/glossary/spasticity", "https://voiceref.example/glossary/mri"} <= hrefs
+
+
+@pytest.mark.parametrize(
+    "size, label",
+    [(300, "1 kB"), (640_400, "640 kB"), (1_000_000, "1.0 MB"), (2_540_000, "2.5 MB"), (126_049_000, "126 MB")],
+)
+def test_sizes_are_labelled_as_people_read_them(size, label):
+    assert epub_module.size_label(size) == label
