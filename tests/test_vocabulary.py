@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from voiceref.cli import main
 from voiceref.content import load_site
 from voiceref.errors import ContentError
+from voiceref.release import ReleaseService
 from voiceref.search.query import phrase_key
 from voiceref.search.vocabulary import VOCABULARY_FILE, check_vocabulary, load_vocabulary
 
@@ -97,3 +98,21 @@ def test_voiceref_check_reports_vocabulary_problems(content_dir):
     result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
     assert result.exit_code == 1
     assert f"{content_dir / VOCABULARY_FILE}:2: unknown term 'not a term here'" in result.output
+
+
+def test_voiceref_build_refuses_a_malformed_vocabulary(content_dir, tmp_path):
+    (content_dir / VOCABULARY_FILE).write_text("spasticity: [stiff legs\n", encoding="utf-8")
+    index = tmp_path / "built"
+    result = CliRunner().invoke(main, ["build", "--content", str(content_dir), "--index", str(index), "--no-audio"])
+    assert result.exit_code == 1
+    assert f"{content_dir / VOCABULARY_FILE}:2: YAML error" in result.output
+    assert not (index / "current").exists()
+
+
+def test_voiceref_build_puts_the_vocabulary_in_the_release(content_dir, tmp_path):
+    (content_dir / VOCABULARY_FILE).write_text("spasticity: [bendy bits]\n", encoding="utf-8")
+    index = tmp_path / "built"
+    result = CliRunner().invoke(main, ["build", "--content", str(content_dir), "--index", str(index), "--no-audio"])
+    assert result.exit_code == 0, result.output
+    search = ReleaseService(index).get().search
+    assert [hit.title for hit in search.search("bendy bits").hits][:1] == ["Spasticity"]
