@@ -25,6 +25,7 @@ class Completions:
         self._entries = entries
 
     def complete(self, prefix: str, limit: int) -> list[dict]:
+        """Return up to `limit` articles whose title or alias has a word starting with `prefix`."""
         prefix = fold(prefix)
         if not prefix:
             return []

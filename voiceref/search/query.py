@@ -116,6 +116,7 @@ class Slot:
 
     @property
     def terms(self) -> frozenset[str]:
+        """Return every index term that can satisfy the slot, for marking snippets."""
         return frozenset(term for group in (*self.alternatives, self.literal) for term in group)
 
 

@@ -48,6 +48,7 @@ class Ranking:
 
     @property
     def total(self) -> int:
+        """Return how many documents answer the query."""
         return len(self.docnums)
 
 
@@ -219,6 +220,7 @@ def _bonuses(
 
 
 def _single_terms(slot: Slot) -> list[str]:
+    """Return the one-word alternatives of a slot (the only ones that can stand in a pair)."""
     return [group[0] for group in slot.alternatives if len(group) == 1][:3]
 
 

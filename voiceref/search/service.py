@@ -70,6 +70,7 @@ class LruCache:
         self._lock = threading.Lock()
 
     def get(self, key):
+        """Return the value for `key` (now the most recently used), or None."""
         with self._lock:
             value = self._data.get(key)
             if value is not None:
@@ -77,6 +78,7 @@ class LruCache:
             return value
 
     def put(self, key, value) -> None:
+        """Remember `value` for `key`, forgetting the least recently used entry if full."""
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -84,6 +86,7 @@ class LruCache:
                 self._data.popitem(last=False)
 
     def clear(self) -> None:
+        """Forget every entry."""
         with self._lock:
             self._data.clear()
 
@@ -102,6 +105,7 @@ class SearcherPool:
 
     @contextmanager
     def searcher(self) -> Iterator:
+        """Lend an idle searcher (or a new one) for the length of a `with` block."""
         try:
             searcher = self._idle.pop()
         except IndexError:
@@ -192,6 +196,7 @@ class IndexSearch:
         leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
 
         def matches_of(slot: Slot) -> dict[int, float]:
+            """Return the documents satisfying `slot`, from the cache when another query asked."""
             key = (slot.alternatives, slot.literal)
             found = self._slots.get(key)
             if found is None:
@@ -200,6 +205,7 @@ class IndexSearch:
             return found
 
         def labelled(words: tuple[str, ...]) -> tuple[int, ...]:
+            """Return the documents whose title or an alias is exactly `words`."""
             keys = self._labels.get(words, ())
             return tuple(n for n in (searcher.document_number(key=k) for k in keys) if n is not None)
 
@@ -208,6 +214,7 @@ class IndexSearch:
         return ranked
 
     def _knows(self, reader, word: str, terms: tuple[str, ...]) -> bool:
+        """Return True if the index or the everyday vocabulary holds `word`."""
         if word in self._everyday or reader.doc_frequency("words", word):
             return True
         fields = [name for name, _ in FIELD_WEIGHTS] + ["body"]
@@ -237,6 +244,7 @@ class IndexSearch:
 
 
 def _read_json(path: Path, default):
+    """Return the JSON in `path`, or `default` if an older build did not write it."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -22,6 +22,7 @@ WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index's tokenizer
 
 @lru_cache(maxsize=20_000)
 def _stem(word: str) -> str:
+    """Return the index term of one word of text."""
     return stem(word.casefold())
 
 

@@ -53,10 +53,12 @@ class Vocabulary:
         return {key: tuple(terms) for key, terms in found.items()}
 
     def to_json(self) -> list[list[str]]:
+        """Return [phrase, term] pairs, for the index folder."""
         return [[entry.phrase, entry.term] for entry in self.entries]
 
     @classmethod
     def from_json(cls, data: Iterable[list[str]]) -> Vocabulary:
+        """Read the [phrase, term] pairs an index folder holds."""
         return cls(tuple(Entry(phrase, term, 0) for phrase, term in data))
 
 
@@ -125,6 +127,7 @@ def check_vocabulary(vocabulary: Vocabulary, articles: list[Article]) -> list[Pr
 
 
 def _used_in(term: str, text: str, known_words: set[str]) -> bool:
+    """Return True if an article uses `term`: the word, or the words in a row."""
     words = words_of(term)
     if len(words) == 1:
         return words[0] in known_words
