@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from voiceref.cli import main
 from voiceref.content import load_site
 from voiceref.errors import ContentError
-from voiceref.release import ReleaseService
+from voiceref.release.service import ReleaseService
 from voiceref.search.query import phrase_key
 from voiceref.search.vocabulary import VOCABULARY_FILE, check_vocabulary, load_vocabulary
 
