@@ -8,7 +8,7 @@ from voiceref.search.query import Knowledge, Slot, clean_query, index_terms, phr
 from voiceref.search.rank import MIN_SCORE, idf, label_words, rank
 
 INDEX = {"steroid", "ms", "fatigu", "myoclonu", "spastic", "pain", "eye", "face", "stabb", "neuropath", "treatment"}
-INDEX |= {"best"}
+INDEX |= {"best", "cell"}
 ENGLISH = {"ringing", "zebra", "blurry", "steroids", "best"}
 
 
@@ -162,6 +162,14 @@ def test_a_judging_word_is_never_needed():
 def test_the_whole_query_as_a_title_or_alias_comes_first():
     matches = {"ms": {1: 1.0, 2: 1.0, 3: 0.9}}
     assert ranked([slot("ms")], matches, labels={("ms",): (3,)})[0] == 3
+
+
+def test_a_word_too_short_to_index_still_counts_for_a_title():
+    plan = plan_query("what are B cells", PHRASES, know())
+    assert typed(plan) == ["cells"] and plan.words == (("b", None), ("cells", 0))
+    matches = {"cells": {1: 1.0, 2: 1.0}}
+    labels = {("b", "cells"): (2,)}
+    assert rank([], 1000, plan, lambda s: matches[s.typed], lambda w: labels.get(w, ())).docnums[0] == 2
 
 
 def test_label_words_skip_filler():

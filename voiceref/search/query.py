@@ -126,11 +126,16 @@ class QueryPlan:
 
     slots: tuple[Slot, ...]
     suggestion: str | None = None
+    # The query as understood, each word with the number of its slot, or None for a word that
+    # makes no slot but belongs to a title ("b" of "B cells") or one the site never uses.
+    understood: tuple[tuple[str, int | None], ...] | None = None
 
     @property
-    def words(self) -> tuple[str, ...]:
+    def words(self) -> tuple[tuple[str, int | None], ...]:
         """Return the query as understood: everyday phrases replaced by what they mean."""
-        return tuple(word for slot in self.slots if not slot.unknown for word in slot.words)
+        if self.understood is not None:
+            return self.understood
+        return tuple((word, n) for n, slot in enumerate(self.slots) if not slot.unknown for word in slot.words)
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ def plan_query(text: str, phrases: Mapping[tuple[str, ...], tuple[str, ...]], kn
     words = [word for word in words_of(text) if word not in DETERMINERS]
     stems = [stem(word) for word in words]
     slots: list[Slot] = []
+    understood: list[tuple[str, int | None]] = []
     shown: list[str] = []
     changed = False
     corrected = 0
@@ -164,6 +170,7 @@ def plan_query(text: str, phrases: Mapping[tuple[str, ...], tuple[str, ...]], kn
             length, meanings = found
             typed = " ".join(words[i : i + length])
             slots.append(_phrase_slot(typed, meanings, know))
+            understood.extend((word, len(slots) - 1) for word in slots[-1].words)
             shown.append(typed)
             i += length
             continue
@@ -171,7 +178,10 @@ def plan_query(text: str, phrases: Mapping[tuple[str, ...], tuple[str, ...]], kn
         i += 1
         shown.append(word)
         terms = index_terms(word)
-        if word in FILLER or not terms:
+        if word in FILLER:
+            continue
+        if not terms:
+            understood.append((word, None))  # "b" of "B cells": too short to index
             continue
         if know.knows(word, terms):
             slots.append(Slot(word, (word,), (terms,), weak=word in WEAK))
@@ -181,14 +191,19 @@ def plan_query(text: str, phrases: Mapping[tuple[str, ...], tuple[str, ...]], kn
             # "blurry" for "blurred", "pregnant" for "pregnancy": forms the stemmer keeps apart.
             groups = tuple(dict.fromkeys(index_terms(relative) for relative in know.relatives(word)))
             slots.append(Slot(word, (word,), groups, unknown=not groups))
+            if not groups:
+                understood.append((word, None))
+                continue
         elif corrected < MAX_CORRECTIONS and (fixes := know.corrections(word)):
             corrected += 1
             changed = True
             shown[-1] = fixes[0]
             groups = {terms} | {index_terms(fix) for fix in fixes}
             slots.append(Slot(word, (fixes[0],), tuple(sorted(g for g in groups if g))))
-        # Otherwise a typo too far from any word the site uses: it cannot help, so it is dropped.
-    return QueryPlan(tuple(slots), " ".join(shown) if changed else None)
+        else:
+            continue  # a typo too far from any word the site uses: it cannot help
+        understood.append((slots[-1].words[0], len(slots) - 1))
+    return QueryPlan(tuple(slots), " ".join(shown) if changed else None, tuple(understood))
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:

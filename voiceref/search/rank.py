@@ -204,18 +204,17 @@ def _bonuses(
         for docnum in together:
             bonus[docnum] = bonus.get(docnum, 0.0) + share
     # The query's words, each with the slot it came from, to weigh a title found whole in it.
-    words = [(word, i) for i, slot in enumerate(slots) if not slot.unknown for word in slot.words]
-    whole = tuple(word for word, _ in words)
-    for docnum in labelled(whole):
+    words = plan.words
+    for docnum in labelled(tuple(word for word, _ in words)):
         bonus[docnum] = bonus.get(docnum, 0.0) + EXACT_BONUS
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
             part = words[start : start + size]
-            found = labelled(tuple(word for word, _ in part))
-            if found:
-                share = LABEL_BONUS * sum(weights[i] for i in {i for _, i in part}) / total
-                for docnum in found:
-                    bonus[docnum] = bonus.get(docnum, 0.0) + share
+            share = LABEL_BONUS * sum(weights[i] for i in {i for _, i in part if i is not None}) / total
+            if share <= 0:
+                continue
+            for docnum in labelled(tuple(word for word, _ in part)):
+                bonus[docnum] = bonus.get(docnum, 0.0) + share
     return bonus
 
 
