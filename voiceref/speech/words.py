@@ -4,8 +4,9 @@ An engine reports when each word of the text it was given is heard (Piper from i
 per-phoneme sample counts, espeak-ng from its word events). That text is the normalised
 sentence ("nineteen ninety-three", "M S", a respelling), not the page's ("1993", "MS",
 "ocrelizumab"), so the two word lists are aligned: words that read the same anchor the
-alignment, and each run of page words between anchors shares the time of the spoken run
-between the same anchors, split at word boundaries in proportion to length. A page word
+alignment, and each run of page words between anchors shares the spoken run between the
+same anchors: each page word takes the spoken words that best match it said on its own
+("1993" → "nineteen ninety-three"). A page word
 that is not spoken (a web address) gets a zero-length timing where it falls, so every
 word the page shows has one, and the timings never go backwards.
 """
