@@ -86,3 +86,15 @@ def test_the_build_writes_the_books_and_a_release_without_audio_has_none(built_c
         f"voiceref-{name}-clear.epub" for name in EVERY_BOOK
     ]
     assert read_books(layout.pointer(index_dir)) == []
+
+
+def test_books_written_again_never_change_a_file_another_release_shares(corpus, tmp_path):
+    first = layout.pointer(corpus / "index")
+    before = {b.name: (first / "books" / b.name).read_bytes() for b in read_books(first)}
+    elsewhere = copy_release(first, tmp_path / "elsewhere")
+    write_books(elsewhere, "https://elsewhere.example/")  # other books: the links in them differ
+    second = copy_release(first, tmp_path / "second")
+    write_books(second, PUBLIC, previous=first)  # every book a link to the first release's
+    write_books(second, "https://elsewhere.example/", previous=elsewhere)  # now linked from the other
+    assert {name: (first / "books" / name).read_bytes() for name in before} == before
+    assert all((second / "books" / n).stat().st_ino == (elsewhere / "books" / n).stat().st_ino for n in before)

@@ -116,6 +116,8 @@ def _books(release: Path, public_url: str) -> list[tuple[str | None, Book]]:
 def _link_or_write(book: Book, target: Path, reuse: Path | None) -> int:
     """Give `target` the book, hard-linked from `reuse` when that is the same book; return its size."""
     if reuse is not None:
+        # Never write into an existing file: it may be a link to a published release's book.
+        target.unlink(missing_ok=True)
         try:
             os.link(reuse, target)
         except OSError:
