@@ -181,11 +181,13 @@
       this.rateOutput.innerHTML = "";
       var hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = "Speed ";
+      hidden.textContent = "Speed\u00a0";
       this.rateOutput.appendChild(hidden);
       this.rateOutput.appendChild(document.createTextNode(speedLabel(this.speed)));
     }
-    if (remember) { rememberSpeed(this.speed, this.defaultSpeed); }
+    // The status line announces a speed the reader chose; the speed shown is silent, or it
+    // would be read on every page load.
+    if (remember) { rememberSpeed(this.speed, this.defaultSpeed); this.say("Speed " + speedLabel(this.speed)); }
   };
 
   ArticlePlayer.prototype.loadTimings = function (url) {
