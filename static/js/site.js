@@ -51,13 +51,17 @@
     this.listbox.setAttribute("aria-label", "Suggestions");
     this.listbox.hidden = true;
 
+    // A live region without role=status: screen readers read an empty status bar as a line
+    // of its own ("statusbar", Orca said) when reading the page.
     this.status = document.createElement("div");
     this.status.className = "visually-hidden";
-    this.status.setAttribute("role", "status");
+    this.status.setAttribute("aria-live", "polite");
+    this.status.setAttribute("aria-atomic", "true");
     this.status.id = id + "-status";
 
+    // Hidden: read as the box's description only, not a second time as a line of the page.
     this.help = document.createElement("span");
-    this.help.className = "visually-hidden";
+    this.help.hidden = true;
     this.help.id = id + "-help";
     this.help.textContent = "Suggestions appear as you type. Use the up and down arrow keys to review them and Enter to open one.";
 

@@ -37,7 +37,7 @@ def test_search_box_is_a_combobox_that_announces_its_suggestions(browsing):
     assert options.count() == 1
     assert "Spasticity" in options.first.inner_text()
     page.wait_for_function(f"() => document.querySelector('{STATUS}').textContent === '1 suggestion.'")
-    assert page.locator(STATUS).get_attribute("role") == "status"
+    assert page.locator(STATUS).get_attribute("aria-live") == "polite"
     assert box.evaluate("el => el === document.activeElement")
 
     # Arrow keys move the visual focus; DOM focus stays in the box.

@@ -72,11 +72,12 @@ class Reading:
     title: list[str]
     tabs: list[list[str]]  # from the top of the page to the first search box
     search_hint: str
+    lines: list[list[str]]  # the whole page, line by line (Down arrow)
 
     def everything(self) -> list[str]:
         """Every utterance heard on the page."""
         said = self.load + self.title
-        for stops in (self.headings, self.landmarks, self.buttons, self.tabs):
+        for stops in (self.headings, self.landmarks, self.buttons, self.tabs, self.lines):
             said += [text for stop in stops for text in stop]
         return said
 
@@ -100,7 +101,8 @@ def read_page(reader: ScreenReader, base_url: str, name: str) -> Reading:
         }"""
     )
     reader.press("Insert+a")  # back from focus mode (which the search box turned on) to browse mode
-    reading = Reading(name, soup, load, headings, landmarks, buttons, title, tabs, expected.squeeze(hint))
+    lines = reader.walk_until("Down", wording.link(expected.last_link(soup)), most=200)
+    reading = Reading(name, soup, load, headings, landmarks, buttons, title, tabs, expected.squeeze(hint), lines)
     if os.environ.get("VOICEREF_ORCA_TRANSCRIPT"):  # keep what Orca said, to read or compare
         with open(os.environ["VOICEREF_ORCA_TRANSCRIPT"], "a", encoding="utf-8") as transcript:
             fields = {key: value for key, value in vars(reading).items() if key != "soup"}

@@ -153,6 +153,11 @@ def links_before_search(soup: BeautifulSoup) -> list[str]:
     return [text_of(link) for link in box.find_all_previous("a", href=True)[::-1] if on_page(link)]
 
 
+def last_link(soup: BeautifulSoup) -> str:
+    """The text of the last link on the page (where reading line by line ends)."""
+    return text_of([link for link in soup.find_all("a", href=True) if on_page(link)][-1])
+
+
 def search_label(soup: BeautifulSoup) -> str:
     """The label of the first search box on the page."""
     box = soup.select_one("form[role=search] input[name=q]")

@@ -16,6 +16,8 @@ ORCA_VERSION = "43.1"
 SCREEN_READER_ON = "Screen reader on."
 LOADING = "Loading.  Please wait."
 WRAPPED = "Wrapping to top."
+EMPTY_STATUS_BAR = "statusbar."  # a role=status element with nothing in it, met while reading
+LIST_MARKER = "•"  # Orca reads a bulleted item's marker on its own
 # The browser's name after the page title in the window title, which Orca's title command reads.
 WINDOW_TITLE_SUFFIX = " - Chromium"
 
