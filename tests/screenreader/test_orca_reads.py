@@ -23,6 +23,7 @@ UNWANTED = ("clickable", "unlabelled", "unlabeled")
 
 
 def spoken(utterances: list[str]) -> list[str]:
+    """Utterances with their white space as speech has it (runs of spaces, no-break spaces)."""
     return [expected.squeeze(text) for text in utterances]
 
 
