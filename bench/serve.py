@@ -57,7 +57,7 @@ local paths = {%(paths)s}
 local headers = {%(headers)s}
 local threads = {}
 local counter = 0
-local hits = 0
+hits = 0  -- global: done() reads it from each thread
 setup = function(thread)
   thread:set("offset", #threads * 7919)
   table.insert(threads, thread)
