@@ -17,8 +17,8 @@ if one is missed. Run it alone, under the heavy lock:
 
     flock /tmp/voiceref-heavy.lock .venv/bin/python bench/serve.py [--duration 5] [--connections 50,200,500]
 
-It builds the bundled content (index and audio) once into the system's temp folder and reuses
-that build (`voiceref build` is incremental).
+It builds a release of the bundled content (clear voice) into the system's temp folder once and
+reuses it (`voiceref build` is incremental).
 """
 
 from __future__ import annotations
@@ -102,10 +102,10 @@ class Result:
 
 
 def build(folder: Path) -> tuple[Path, Path, Path]:
-    """Build the bundled content (index and audio) into `folder`, reusing what is there."""
+    """Build a release of the bundled content, clear voice, into `folder`, reusing what is there."""
     index, audio = folder / "index", folder / "audio"
     command = [voiceref_command(), "build", "--content", str(ROOT / "content"), "--index", str(index),
-               "--audio", str(audio), "--jobs", "2"]
+               "--audio", str(audio), "--voice", "clear", "--jobs", "2"]
     print("Building the bundled content (reused when unchanged)...", file=sys.stderr, flush=True)
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return ROOT / "content", index, audio
@@ -196,14 +196,14 @@ def run_wrk(base: str, paths: list[tuple[str, str | None]], connections: int, du
     return json.loads(line[len("RESULT "):])
 
 
-def static_site(folder: Path, port: int, html: bytes, mp3: Path, mp3_url: str) -> Path:
+def static_site(folder: Path, port: int, html: bytes, mp3: bytes, mp3_url: str) -> Path:
     """Write an nginx site that serves the article HTML and its MP3 as plain files."""
     root = folder / "root"
     (root / ARTICLE.strip("/")).parent.mkdir(parents=True, exist_ok=True)
     (root / (ARTICLE.strip("/") + ".html")).write_bytes(html)
     target = root / mp3_url.split("?")[0].strip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(mp3, target)
+    target.write_bytes(mp3)
     return main_config(folder, f"""
   server {{
     listen 127.0.0.1:{port};
@@ -295,9 +295,9 @@ def main() -> int:
             page = html.decode()
             mp3_url = page[page.index('src="', page.index("<audio")) + 5:].split('"', 1)[0].replace("&amp;", "&")
             loads = workloads(site, mp3_url)
-            mp3_file = next(audio.glob("glossary/spasticity/*.mp3"))
+            mp3 = urllib.request.urlopen(serve.url + mp3_url, timeout=10).read()  # the very bytes served
             (folder / "static").mkdir()
-            static_site(folder / "static", static_port, html, mp3_file, mp3_url)
+            static_site(folder / "static", static_port, html, mp3, mp3_url)
             print("nginx static:", file=sys.stderr)
             with NginxProcess(folder / "static", [static_port]):
                 results += measure("static", f"http://127.0.0.1:{static_port}", loads, connections, args.duration,
@@ -308,7 +308,7 @@ def main() -> int:
                                          "VOICEREF_PROXIES": "1", "VOICEREF_AUDIO_ACCEL": "/_audio/"},
                            folder / f"app{i}.log", workers=1) for i in range(2)]
         site_conf = shipped_site(folder / "proxy", port=proxy_port, upstreams=[a.port for a in apps],
-                                 static_dir=ROOT / "static", audio_dir=audio)
+                                 static_dir=ROOT / "static", audio_dir=index)  # releases hold their audio
         main_config(folder / "proxy", f"include {site_conf};")
         try:
             for app in apps:
