@@ -142,6 +142,7 @@ class ClearEngine:
         self.rate = spec.rate
         self.workdir = workdir
         self._count = 0
+        self._failure: BaseException | None = None  # why the driver could not save the last WAV
 
     def _on_synth(self, wav, numsamples, events) -> int:
         """Keep the word events' positions, then let the driver collect the audio."""
@@ -151,7 +152,18 @@ class ClearEngine:
             if event.type == self._espeak.EVENT_WORD:
                 self._events.append((event.text_position - 1, event.audio_position))
             index += 1
-        return self._driver_callback(wav, numsamples, events)
+        try:
+            return self._driver_callback(wav, numsamples, events)
+        except RuntimeError as exc:
+            # The driver could not save the WAV (a full disk): it raised here, on espeak's
+            # thread, before ending its loop. End it now and keep why, so that a full disk stops
+            # the build at once (the watchdog would end the loop after 30 s and retry in vain).
+            self._failure = exc.__context__ if isinstance(exc.__context__, OSError) else exc
+            driver = self._engine.proxy._driver
+            driver._data_buffer, driver._speaking = b"", False
+            self._engine.proxy.setBusy(False)
+            driver.endLoop()
+            return 0
 
     def _attempt(self, text: str) -> Path:
         self._count += 1
@@ -160,6 +172,7 @@ class ClearEngine:
         self._wait_until_idle()
         self._cancelled = False
         self._events = []
+        self._failure = None
         self._engine.save_to_file(text, str(path))
         # If the driver never hears that the utterance ended (its callback failed), its loop
         # would wait for ever: a timer ends the loop, and the attempt fails and is retried.
@@ -169,6 +182,11 @@ class ClearEngine:
             self._engine.runAndWait()
         finally:
             watchdog.cancel()
+        if self._failure is not None:
+            path.unlink(missing_ok=True)
+            if isinstance(self._failure, OSError):
+                raise self._failure  # not retried: a full disk stops the build (see build.py)
+            raise SpeechError(f"the WAV file could not be saved: {self._failure}")
         deadline = time.monotonic() + WAIT_SECONDS
         while not wav_is_complete(path):  # runAndWait() may return before the file is written
             if self._cancelled:
