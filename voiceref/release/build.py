@@ -11,10 +11,12 @@ release as it was and removes what was staged.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from .. import config
 from ..content import Site, load_site
-from ..errors import ReleaseError, SpeechError
+from ..errors import DiskFull, ReleaseError, SpeechError
 from ..export import write_books
 from ..search import build_index
 from ..search.vocabulary import VOCABULARY_FILE, load_vocabulary
@@ -86,8 +88,9 @@ class _Stager:
     def publish(self, catalog: Catalog, build_index_into: Callable[[Path], int] | None = None) -> Path:
         """Stage a release with `catalog`, check it and make it current; return its folder."""
         release_id = layout.new_id()
-        staged = layout.stage(self.index_dir, release_id)
+        staged: Path | None = None
         try:
+            staged = layout.stage(self.index_dir, release_id)
             if self.latest is None:
                 write_articles(staged / FILENAME, self.site)
                 indexed = build_index_into(staged / SEARCH) if build_index_into else 0
@@ -115,8 +118,12 @@ class _Stager:
             if problems:
                 raise ReleaseError("The new release failed its checks:\n" + "\n".join(problems))
             final = layout.publish(self.index_dir, staged, manifest)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
+        except BaseException as exc:
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
+            if _disk_full(exc):
+                detail = exc.args[0][0][-1] if isinstance(exc, shutil.Error) else exc  # the first file's
+                raise DiskFull(f"while writing release {release_id} in {self.index_dir}: {detail}") from exc
             raise
         if self.latest is not None:
             layout.prune(self.index_dir)  # releases made while a voice is still being spoken
@@ -124,6 +131,16 @@ class _Stager:
         self.base["previous"] = release_id
         log.info("published release %s", release_id)
         return final
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Return True if `exc` says the disk is full (SQLite says so in its own words)."""
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if isinstance(exc, shutil.Error):  # copytree keeps only the text of each file's error
+        full = (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT))
+        return any(reason in str(why) for *_, why in exc.args[0] for reason in full)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def _link_tree(source: Path, target: Path) -> None:
