@@ -204,6 +204,7 @@ def _run_jobs(
             max_workers=worker_count(workers, memory_mb, len(pending)),
             mp_context=context,
             initializer=exit_with_parent,
+            initargs=(os.getpid(),),  # a worker still starting when the build is killed must end too
         )
         try:
             futures = {pool.submit(render_article, job): job for job in pending}

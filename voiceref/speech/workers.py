@@ -60,9 +60,16 @@ def worker_count(requested: int | None, memory_mb: int, jobs: int, available_mb:
     return max(1, min(limit, jobs))
 
 
-def exit_with_parent() -> None:
-    """Make this process end when its parent does; call it first thing in a worker."""
-    parent = os.getppid()
+def exit_with_parent(parent: int | None = None) -> None:
+    """Make this process end when its parent does; call it first thing in a worker.
+
+    Pass the parent's pid when the child runs this a while after it was started (a spawned
+    worker does, after its imports): if the parent died meanwhile, the child was re-parented,
+    and its new parent's pid would be watched instead.
+    """
+    parent = parent or os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before this child got here
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
