@@ -28,6 +28,9 @@ from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
+# What reading a damaged Whoosh index raises (a truncated or missing segment file).
+READ_ERRORS = (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error)
+
 PAGE_CACHE = 2048  # pages of results kept per index, keyed by the query's words and the page
 RANKING_CACHE = 1024  # ranked documents per query, shared by its pages
 SLOT_CACHE = 128  # matches per query word: "ms" is in most queries
@@ -152,7 +155,7 @@ class IndexSearch:
         try:
             with self._searchers.searcher() as searcher:
                 searcher.search(Every(), limit=1)
-        except (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error) as exc:
+        except READ_ERRORS as exc:
             log.error("the search index at %s cannot be read: %r", self.path, exc)
             return False
         return True
@@ -163,7 +166,17 @@ class IndexSearch:
             cache.clear()
 
     def search(self, text: str, page: int = 1, page_size: int = 10) -> SearchPage:
-        """Return one page of hits for `text`; user text is never parsed as syntax."""
+        """Return one page of hits for `text`; user text is never parsed as syntax.
+
+        A damaged index answers with an unavailable page (not an error), as /healthz says.
+        """
+        try:
+            return self._search(text, page, page_size)
+        except READ_ERRORS as exc:
+            log.error("the search index at %s cannot be read: %r", self.path, exc)
+            return SearchPage(query=text, page=page, page_size=page_size, available=False)
+
+    def _search(self, text: str, page: int, page_size: int) -> SearchPage:
         key = " ".join(words_of(text))
         cached = self._pages.get((key, page, page_size))
         if cached is not None:

@@ -26,6 +26,8 @@ def search():
     results = backend.search(
         query.text, page=page_number(), page_size=current_app.config["SEARCH_PAGE_SIZE"]
     ) if query.text else None
+    if results is not None and not results.available:
+        return jsonify(error="Search is not available: the index cannot be read."), 503
     return jsonify(
         query=query.text,
         total=results.total if results else 0,
@@ -98,14 +100,15 @@ def _audio(item) -> dict | None:
 def healthz():
     """Say whether a whole release is served, which, and how far its voices have got."""
     release, problem = services(), release_service().problem
-    if not problem and not release.search.healthy():
+    searchable = release.search.healthy()
+    if not problem and not searchable:
         problem = f"the search index of release {release.id} cannot be read"
     body = {
         "status": problem or "ok",
         "release": release.id or None,
         "built": release.manifest.created if release.manifest else None,
         "articles": len(release.site),
-        "indexed": release.search.doc_count(),
+        "indexed": release.search.doc_count() if searchable else 0,  # a damaged index cannot count
         "audio": {voice: len(release.catalog.get(voice, {})) for voice in VOICES},  # articles spoken so far
     }
     return jsonify(body), 503 if problem else 200

@@ -102,6 +102,6 @@ def search():
         "search.html",
         query=query,
         results=results,
-        available=backend.available,
+        available=backend.available and (results is None or results.available),
         crumbs=crumbs(("Search", url_for("pages.search"))),
     )
