@@ -130,6 +130,13 @@ def rollback(index_dir: Path) -> tuple[Path, Path]:
     if previous is None or not previous.is_dir():
         raise ReleaseError("There is no previous release to roll back to.")
     Manifest.read(previous)  # refuse a damaged one
+    from .verify import healthy  # verify reads releases through this module
+
+    if not healthy(previous):  # a build replaced it because it was damaged, or it has been since
+        raise ReleaseError(
+            f"The previous release {previous.name} is damaged (its index or audio cannot be read): "
+            "it cannot be rolled back to. Build a new release instead."
+        )
     _point(index_dir, CURRENT, previous)
     if current is not None and current.is_dir():
         _point(index_dir, PREVIOUS, current)
