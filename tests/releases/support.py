@@ -237,3 +237,47 @@ def assert_nothing_left_running(marker: str) -> None:
             pass
     assert not alive, f"still running {GONE_TIMEOUT} s after the build was killed: {alive}"
 
+
+
+@dataclass
+class Served:
+    """A server started from any `voiceref` command (for a separately installed one)."""
+
+    command: list[str]
+    port: int
+    env: dict[str, str]
+    log: Path
+    cwd: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Served:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([*self.command, "serve", "--port", str(self.port)], env=self.env,
+                                            cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+        def up() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the server ended:\n{self.log.read_text(errors='replace')[-3000:]}")
+            try:
+                return get(self.url + "/healthz", timeout=2).status == 200
+            except OSError:
+                return False
+
+        try:
+            wait_for(up, f"the server on port {self.port}", every=0.2)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
