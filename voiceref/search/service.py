@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -128,6 +129,7 @@ class IndexSearch:
         self.path = path
         self._ix = whoosh_index.open_dir(str(path))
         self._searchers = SearcherPool(self._ix)
+        self._segments = {segment: segment.stat().st_size for segment in path.glob("*.seg")}
         entries = json.loads((path / SUGGEST_FILE).read_text(encoding="utf-8"))
         self._completions = Completions(entries)
         self._labels: dict[tuple[str, ...], list[str]] = {}
@@ -151,14 +153,27 @@ class IndexSearch:
         return self._ix.doc_count()
 
     def healthy(self) -> bool:
-        """Return True if the index answers a query (a damaged segment file raises here)."""
+        """Return True if the index answers a query (a damaged segment file raises here).
+
+        With a searcher of its own: a pooled one opened its files before any damage.
+        """
         try:
-            with self._searchers.searcher() as searcher:
+            with self._ix.searcher() as searcher:
                 searcher.search(Every(), limit=1)
         except READ_ERRORS as exc:
             log.error("the search index at %s cannot be read: %r", self.path, exc)
             return False
         return True
+
+    def _check_segments(self) -> None:
+        """Raise OSError if a segment file changed size since the index was opened.
+
+        Pooled searchers read the segment files through mmap: reading a page of a file that was
+        truncated since kills the worker with SIGBUS, which no except clause can catch.
+        """
+        for segment, size in self._segments.items():
+            if segment.stat().st_size != size:
+                raise OSError(errno.EIO, "the segment file changed after the index was opened", str(segment))
 
     def clear_caches(self) -> None:
         """Forget cached results (for benchmarks that time the uncached path)."""
@@ -181,6 +196,7 @@ class IndexSearch:
         cached = self._pages.get((key, page, page_size))
         if cached is not None:
             return replace(cached, query=text)
+        self._check_segments()
         with self._searchers.searcher() as searcher:
             plan, ranking = self._ranked(key, searcher)
             result = SearchPage(text, ranking.total, page=page, page_size=page_size, suggestion=plan.suggestion)
