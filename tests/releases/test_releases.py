@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from voiceref.loopback import voiceref_command
@@ -14,7 +15,7 @@ def voiceref(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([voiceref_command(), *args], capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
-def test_links_out_of_content_and_articles_over_1_mb_are_refused_and_nothing_is_published(corpus, tmp_path):
+def test_links_out_of_content_big_articles_and_pipes_are_refused_and_nothing_is_published(corpus, tmp_path):
     first = corpus.built("--no-audio")
     outside = tmp_path / "elsewhere" / "secret.md"
     outside.parent.mkdir()
@@ -24,9 +25,12 @@ def test_links_out_of_content_and_articles_over_1_mb_are_refused_and_nothing_is_
     huge = corpus.content / "essays" / "huge.md"
     huge.write_text("---\ntitle: Huge\nsummary: Far too long.\nreviewed: 2025-01-10\n---\n" + "Words. " * 150_000)
     size = huge.stat().st_size
+    pipe = corpus.content / "news" / "pipe.md"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
     expected = [
         f"{link}:1: is a link to {outside.resolve()}, outside the content folder: copy the file in instead",
         f"{huge}:1: is {size:,} bytes; an article may be at most 1,000,000 (split it up)",
+        f"{pipe}:1: is not a regular file (a folder, pipe or device): an article must be a plain text file",
     ]
 
     checked = voiceref("check", "--content", str(corpus.content))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -215,11 +216,14 @@ def refuse(path: Path, content_dir: Path) -> str | None:
     """Return why a content file may not be read (a link out of content/, too large), or None."""
     try:
         real = path.resolve(strict=True)
-        size = real.stat().st_size
+        status = real.stat()
     except OSError as exc:
         return f"cannot be read ({exc.strerror})"
+    size = status.st_size
     if not real.is_relative_to(content_dir.resolve()):
         return f"is a link to {real}, outside the content folder: copy the file in instead"
+    if not stat.S_ISREG(status.st_mode):  # reading a named pipe would wait for ever
+        return "is not a regular file (a folder, pipe or device): an article must be a plain text file"
     if size > MAX_ARTICLE_BYTES:
         return f"is {size:,} bytes; an article may be at most {MAX_ARTICLE_BYTES:,} (split it up)"
     return None
