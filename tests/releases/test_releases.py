@@ -6,7 +6,8 @@ import os
 import subprocess
 
 from voiceref.loopback import voiceref_command
-from voiceref.release import build_release, layout
+from voiceref.release import layout
+from voiceref.release.build import build_release
 
 from .support import get, release_of
 
