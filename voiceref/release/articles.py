@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 
 from ..content.model import SECTIONS, Article, Heading, Site, Source, by_letter
@@ -83,15 +84,21 @@ class ArticleStore:
 
     def __init__(self, path: Path):
         self.path = path
-        self._local = threading.local()
-        self._count = self._query("SELECT count(*) FROM articles")[0][0]  # also proves it opens
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        # One connection, shared under a lock: a query takes well under a millisecond, and with
+        # gevent workers a connection per thread would mean one per request greenlet.
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        weakref.finalize(self, self._db.close)  # Python 3.13 warns about unclosed connections
+        try:
+            self._count = self._query("SELECT count(*) FROM articles")[0][0]  # also proves it opens
+        except sqlite3.Error:
+            self._db.close()
+            raise
 
     def _query(self, sql: str, *args) -> list[tuple]:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
-            db = self._local.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        return db.execute(sql, args).fetchall()
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
 
     def _list(self, where: str, *args, order: str = "sort_title") -> list[Article]:
         return [_article(r) for r in self._query(f"SELECT {_LIST} FROM articles {where} ORDER BY {order}", *args)]
