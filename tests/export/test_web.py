@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -61,3 +64,17 @@ def test_an_unknown_book_is_a_helpful_404(client):
 def test_a_release_without_books_links_none(index_dir):
     client = create_app({"TESTING": True, "INDEX_DIR": index_dir}).test_client()  # no audio, so no books
     assert client.get("/").status_code == 200 and book_link(client, "/") is None
+
+
+def test_the_link_follows_the_readers_voice_and_falls_back_to_one_that_has_a_book(corpus):
+    release = layout.pointer(corpus / "index")
+    books = release / "books"
+    listed = json.loads((books / "books.json").read_text())
+    clear = next(b for b in listed["books"] if b["section"] is None)
+    shutil.copyfile(books / clear["name"], books / "voiceref-all-natural.epub")
+    listed["books"].append({**clear, "name": "voiceref-all-natural.epub", "voice": "natural"})
+    (books / "books.json").write_text(json.dumps(listed))
+    client = create_app({"TESTING": True, "INDEX_DIR": corpus / "index"}).test_client()
+    assert book_link(client, "/?voice=natural")["href"].startswith("/books/voiceref-all-natural.epub?v=")
+    assert book_link(client, "/?voice=clear")["href"].startswith("/books/voiceref-all-clear.epub?v=")
+    assert book_link(client, "/glossary/?voice=natural")["href"].startswith("/books/voiceref-glossary-clear.epub")
