@@ -126,3 +126,11 @@ def test_links_on_the_page_are_rewritten(scripted_book, tmp_path: Path):
     hrefs = [a["href"] for a in make_chapter(article, link).page.find_all("a")]
     assert "spasticity.xhtml" in hrefs and "https://voiceref.example/glossary/mri" in hrefs
     assert not [h for h in hrefs if h.startswith("/")]
+
+
+def test_images_become_their_text_alternatives(scripted_book):
+    article = scripted_book.articles[0]
+    html = article.html + '<p><img src="/static/scan.png" alt="An MRI  scan"/> <img src="/x.png" alt=""/></p>'
+    page = make_chapter(dataclasses.replace(article, html=html), keep).page
+    assert page.find("img") is None
+    assert [s.get_text() for s in page.find_all("span", class_="image-alt")] == ["[Image: An MRI scan]"]

@@ -168,7 +168,20 @@ def make_chapter(article: BookArticle, link: Callable[[str], str]) -> Chapter:
         pars.append(Par(ids.of(element, "sentence"), begin, end, lists))
     for anchor in page.find_all("a", href=True):
         anchor["href"] = link(anchor["href"])
+    _images_as_text(page)
     return Chapter(article, page, pars, sum(par.length for par in pars))
+
+
+def _images_as_text(page: BeautifulSoup) -> None:
+    """Replace each image by its text alternative: the book holds no image files (the site has none)."""
+    for image in page.find_all("img"):
+        alt = " ".join(image.get("alt", "").split())
+        if alt:
+            text = page.new_tag("span", attrs={"class": "image-alt"})
+            text.string = f"[Image: {alt}]"
+            image.replace_with(text)
+        else:
+            image.decompose()
 
 
 def link_resolver(

@@ -80,7 +80,8 @@ def accessibility_summary(book: Book) -> str:
         f"Every article is read aloud by {book.narrator}, with each sentence highlighted as it is read "
         "(EPUB 3 Media Overlays). Not read aloud: the other names of a term, the Related links, the Sources, "
         "the review dates and the note that this is not medical advice; section pages and the page about "
-        "the book have no audio. Pages have headings, lists and no images; the table of contents goes by "
+        "the book have no audio. Pages have headings and lists, and no images (an image on the site is given "
+        "as its text alternative); the table of contents goes by "
         "section, article and heading. The conformance claim is the publisher's own, checked with EPUBCheck "
         "and DAISY Ace; the book has not been tested with readers using assistive technology."
     )

@@ -124,7 +124,7 @@ def about_page(book: Book, total: int, lang: str, stylesheet: str) -> bytes:
         "p",
         f"A talking book of voiceref, a reference about multiple sclerosis (MS) for people whose MS "
         f"makes reading a screen or using a mouse hard. It holds {count} article{'s' if count != 1 else ''} "
-        f"({names}) as they were on {book.modified.day} {book.modified:%B %Y}.",
+        f"({names}), last updated {book.modified.day} {book.modified:%B %Y}.",
     )
     _append_text(intro, " The website is at ")
     _link(intro, book.public_url, book.public_url)
