@@ -20,7 +20,7 @@ from voiceref.web.preferences import (
 
 CHOSEN = Preferences(
     size="175", theme="contrast", line="wider", letter="wide", font="dyslexic",
-    speed="1.5", shortcuts="off", highlight="off",
+    voice="clear", speed="1.5", shortcuts="off", highlight="off", words="off",
 )
 
 
@@ -78,11 +78,14 @@ def test_valid_value_knows_only_listed_values():
 
 def test_form_without_ticked_checkboxes_turns_them_off():
     prefs = from_form({"size": "150", "theme": "light"})
-    assert prefs == Preferences(size="150", theme="light", shortcuts="off", highlight="off")
+    assert prefs == Preferences(
+        size="150", theme="light", shortcuts="off", highlight="off", words="off"
+    )
 
 
 def test_form_ignores_invalid_answers():
-    prefs = from_form({"size": "12", "theme": "neon", "shortcuts": "on", "highlight": "yes"})
+    prefs = from_form({"size": "12", "theme": "neon", "shortcuts": "on", "highlight": "yes",
+                       "words": "on", "voice": "robot"})
     assert prefs == Preferences(highlight="off")
 
 
@@ -94,8 +97,15 @@ def test_html_classes_and_data_attributes():
     assert CHOSEN.html_data() == {
         "data-shortcuts": "off",
         "data-highlight": "off",
+        "data-words": "off",
         "data-default-speed": "1.5",
     }
+
+
+def test_the_natural_voice_and_word_highlighting_are_the_defaults():
+    assert DEFAULT.voice == "natural" and DEFAULT.words == "on"
+    assert parse_cookie("voice=clear&words=off") == Preferences(voice="clear", words="off")
+    assert parse_cookie("voice=espeak") == DEFAULT
 
 
 # --- over HTTP ---------------------------------------------------------------------------
@@ -132,15 +142,16 @@ def test_saving_sets_a_cookie_and_redirects_back(client):
     response = client.post(
         "/preferences",
         data={"size": "200", "theme": "dark", "line": "wide", "letter": "standard",
-              "font": "legible", "speed": "1.25", "highlight": "on", "action": "save"},
+              "font": "legible", "voice": "clear", "speed": "1.25", "highlight": "on",
+              "action": "save"},
     )
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/preferences?saved=1")
     cookie = client.get_cookie(COOKIE)
     assert cookie is not None
     assert parse_cookie(cookie.value) == Preferences(
-        size="200", theme="dark", line="wide", font="legible", speed="1.25",
-        shortcuts="off", highlight="on",
+        size="200", theme="dark", line="wide", font="legible", voice="clear", speed="1.25",
+        shortcuts="off", highlight="on", words="off",
     )
     assert cookie.http_only and cookie.same_site == "Lax"
 
@@ -191,7 +202,7 @@ def test_reset_clears_the_cookie(client):
 def test_saving_the_defaults_removes_the_cookie(client):
     client.set_cookie(COOKIE, cookie_value(CHOSEN))
     data = {f.name: f.default for f in FIELDS if f.control != "checkbox"}
-    client.post("/preferences", data={**data, "shortcuts": "on", "highlight": "on"})
+    client.post("/preferences", data={**data, "shortcuts": "on", "highlight": "on", "words": "on"})
     assert client.get_cookie(COOKIE) is None
 
 

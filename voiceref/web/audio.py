@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,7 +32,7 @@ from ..search import clean_query
 from ..speech import AudioInfo
 from ..speech.catalog import BY_URL_NAME, short_key
 from ..speech.engines import VOICES
-from . import services
+from . import preferences, services
 
 bp = Blueprint("audio", __name__)
 
@@ -42,9 +43,9 @@ M3U = "audio/x-mpegurl; charset=utf-8"
 
 
 def chosen_voice() -> str:
-    """Return the voice this request asks for: `?voice=`, else the default voice."""
+    """Return the voice this request asks for: `?voice=`, else the reader's preference."""
     asked = request.args.get("voice")
-    return asked if asked in VOICES else VOICES[0]
+    return asked if asked in VOICES else preferences.current().voice
 
 
 def renditions(section: str, slug: str) -> dict[str, AudioInfo]:
@@ -58,21 +59,67 @@ def renditions(section: str, slug: str) -> dict[str, AudioInfo]:
     return found
 
 
+@dataclass(frozen=True)
+class Listening:
+    """What the player offers for one article: the audio it plays and every voice ready."""
+
+    audio: AudioInfo  # in the reader's voice, else in one that is ready
+    wanted: str  # the voice the reader asked for
+    voices: dict[str, AudioInfo]  # voice name to its audio, for each voice that is published
+
+    @property
+    def voice(self) -> str:
+        return self.audio.voice
+
+
+def listening(section: str, slug: str, voice: str | None = None) -> Listening | None:
+    """Return one article's audio in the reader's voice (or `voice`) and the other voices ready."""
+    built = renditions(section, slug)
+    if not built:
+        return None
+    wanted = voice or chosen_voice()
+    return Listening(built.get(wanted) or next(iter(built.values())), wanted, built)
+
+
+def _slug(item) -> str:
+    return item.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def listening_of(item) -> Listening | None:
+    """Return what the player offers for anything with a section and a url."""
+    return listening(item.section, _slug(item))
+
+
 def audio_info(section: str, slug: str, voice: str | None = None) -> AudioInfo | None:
     """Return one article's audio in the reader's voice (or `voice`), else in one that is ready."""
-    built = renditions(section, slug)
-    wanted = voice or chosen_voice()
-    return built.get(wanted) or next(iter(built.values()), None)
+    found = listening(section, slug, voice)
+    return found.audio if found else None
 
 
 def audio_of(item) -> AudioInfo | None:
     """Return the audio of anything with a section and a url (an article or a search hit)."""
-    return audio_info(item.section, item.url.rstrip("/").rsplit("/", 1)[-1])
+    return audio_info(item.section, _slug(item))
 
 
 def versioned(info: AudioInfo, kind: str) -> str:
-    """Return the URL of one of an article's audio files, with its cache key."""
-    return info.link(kind, v=info.version)
+    """Return the URL of one of an article's audio files, with its cache key and its voice."""
+    return info.link(kind, v=info.version, voice=info.voice)
+
+
+def download_label(info: AudioInfo) -> str:
+    """Return the words of a download link: what it is, how big and how long."""
+    return f"Download MP3 ({info.size_label}, {info.length_label})"
+
+
+def player_sources(found: Listening) -> dict[str, dict[str, str]]:
+    """Return each ready voice's file URLs and download label, for the player's script."""
+    return {
+        voice: {
+            **{kind: versioned(info, kind) for kind in ("mp3", "vtt", "chapters", "timings")},
+            "download": download_label(info),
+        }
+        for voice, info in found.voices.items()
+    }
 
 
 def tracks(items: Iterable) -> list[tuple[object, AudioInfo]]:
@@ -116,6 +163,8 @@ def audio_file(section: str, slug: str, name: str):
             download_name=download_name,
         )
     response.headers["Accept-Ranges"] = "bytes"
+    if "voice" not in request.args:
+        response.vary.add("Cookie")  # the preferences cookie chose the voice
     if current:
         response.cache_control.immutable = True
     response.cache_control.public = True
@@ -180,4 +229,7 @@ def search_playlist():
 def init_app(app: Flask) -> None:
     """Register the routes and give templates the audio look-ups."""
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(audio_of=audio_of, audio_tracks=tracks, audio_url=versioned)
+    app.jinja_env.globals.update(
+        audio_of=audio_of, audio_tracks=tracks, audio_url=versioned, listening_of=listening_of,
+        player_sources=player_sources, download_label=download_label, VOICES=preferences.BY_NAME["voice"].options,
+    )

@@ -76,6 +76,13 @@ FIELDS: tuple[Field, ...] = (
          ("dyslexic", "OpenDyslexic")),
     ),
     Field(
+        "voice",
+        "Voice",
+        "Natural sounds more like a person reading. Clear is a crisper computer voice that "
+        "stays easy to follow at high speeds, which many screen-reader users prefer.",
+        (("natural", "Natural"), ("clear", "Clear")),
+    ),
+    Field(
         "speed",
         "Listening speed",
         "How fast articles are read aloud when you start listening.",
@@ -98,6 +105,13 @@ FIELDS: tuple[Field, ...] = (
         (("on", "Highlight the sentence being read"), ("off", "")),
         control="checkbox",
     ),
+    Field(
+        "words",
+        "Word highlighting while listening",
+        "Marks each word as it is read aloud. Turn it off if a moving mark is distracting.",
+        (("on", "Highlight each word as it is read"), ("off", "")),
+        control="checkbox",
+    ),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 
@@ -111,9 +125,11 @@ class Preferences:
     line: str = "standard"
     letter: str = "standard"
     font: str = "default"
+    voice: str = "natural"
     speed: str = "1"
     shortcuts: str = "on"
     highlight: str = "on"
+    words: str = "on"
 
     @property
     def is_default(self) -> bool:
@@ -139,6 +155,7 @@ class Preferences:
         return {
             "data-shortcuts": self.shortcuts,
             "data-highlight": self.highlight,
+            "data-words": self.words,
             "data-default-speed": self.speed,
         }
 
