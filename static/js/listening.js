@@ -79,27 +79,29 @@
     return item;
   }
 
-  function showContinueListening(box) {
+  function showContinueListening(template) {
     var list = read();
-    if (!list.length) { return; }
+    if (!list.length || !template.content) { return; }
+    var box = template.content.firstElementChild.cloneNode(true);
     var items = box.querySelector("[data-continue-list]");
     list.slice(0, SHOWN).forEach(function (place) { items.appendChild(link(place)); });
     var clearButton = box.querySelector("[data-continue-clear]");
-    var heading = box.querySelector("h2");
+    var cleared = box.querySelector("[data-continue-cleared]");
     clearButton.addEventListener("click", function () {
       places.clear();
       items.hidden = true;
-      clearButton.hidden = true;
-      box.querySelector("[data-continue-cleared]").hidden = false;
-      // The button is gone: keep focus in the same place rather than losing it to the page.
-      heading.setAttribute("tabindex", "-1");
-      heading.focus();
+      clearButton.parentNode.removeChild(clearButton);
+      cleared.hidden = false;
+      // The button is gone: focus moves to the sentence that says what happened, in its
+      // place, rather than falling back to the page.
+      cleared.setAttribute("tabindex", "-1");
+      cleared.focus();
     });
-    box.hidden = false;
+    template.parentNode.insertBefore(box, template);
   }
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-continue-listening]"), showContinueListening);
+    Array.prototype.forEach.call(document.querySelectorAll("template[data-continue-listening]"), showContinueListening);
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

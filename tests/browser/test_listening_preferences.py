@@ -1,4 +1,5 @@
-"""The Preferences page's listening settings reach the player: highlighting and speed."""
+"""The Preferences page's listening settings reach the player: sentence and word highlighting,
+and speed."""
 
 from __future__ import annotations
 
@@ -16,17 +17,30 @@ def start_and_step(page) -> None:
     page.wait_for_timeout(300)
 
 
-def test_highlighting_follows_the_preference(browsing):
-    on = browsing.page()
-    start_and_step(on)
-    assert on.locator(".is-speaking").count() == 1
-    on.evaluate("document.querySelector('audio').pause()")
+MARKS = "() => [...CSS.highlights.keys()].sort()"
+WORD_SHOWN = "() => CSS.highlights.has('voiceref-word')"
 
-    off = browsing.page(prefs="highlight=off")
-    start_and_step(off)
-    assert off.locator(".is-speaking").count() == 0
-    assert off.evaluate("CSS.highlights.size") == 0
-    off.evaluate("document.querySelector('audio').pause()")
+
+@pytest.mark.parametrize(
+    ("prefs", "outlined", "marks"),
+    [
+        ("", 1, ["voiceref-speaking", "voiceref-word"]),
+        ("words=off", 1, ["voiceref-speaking"]),
+        ("highlight=off", 0, ["voiceref-word"]),
+        ("highlight=off&words=off", 0, []),
+    ],
+    ids=["both", "sentence-only", "word-only", "neither"],
+)
+def test_sentence_and_word_highlighting_follow_their_preferences(browsing, prefs, outlined, marks):
+    page = browsing.page(prefs=prefs)
+    start_and_step(page)
+    if "voiceref-word" in marks:
+        page.wait_for_function(WORD_SHOWN)
+    else:
+        page.wait_for_timeout(500)  # long enough for a word mark to appear, were it allowed
+    page.evaluate("document.querySelector('audio').pause()")
+    assert page.locator(".is-speaking").count() == outlined
+    assert page.evaluate(MARKS) == marks
 
 
 def test_a_new_default_speed_wins_over_a_speed_chosen_earlier(browsing):
