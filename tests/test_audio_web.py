@@ -17,6 +17,7 @@ from voiceref.release.build import build_release
 from voiceref.speech import build_audio, load_lexicon
 from voiceref.speech.audio import mp3_duration, parse_webvtt
 from voiceref.speech.engines import voice_spec
+from voiceref.web.preferences import COOKIE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 SPOKEN = ["clonazepam", "mri", "spasticity"]  # the rest of the corpus stays "not ready"
@@ -186,3 +187,71 @@ def test_api_gives_audio_urls_duration_and_size(spoken):
     assert spoken.get("/api/articles/glossary/myoclonus").get_json()["audio"] is None
     hits = spoken.get("/api/search?q=spasticity").get_json()["results"]
     assert {h["url"]: h["audio_url"] for h in hits}["/glossary/spasticity"] == "/glossary/spasticity/audio.mp3"
+
+
+# --- the reader's voice -------------------------------------------------------------------
+
+def test_the_player_names_the_voice_it_plays_and_what_is_not_ready(spoken):
+    soup = BeautifulSoup(spoken.get("/glossary/mri").data, "html.parser")
+    player = soup.find(attrs={"data-player": True})
+    assert player["data-voice"] == "clear"  # the natural voice is not built in this corpus
+    assert "&voice=clear" in soup.find("audio")["src"]
+    assert "&voice=clear" in soup.find("a", download=True)["href"]
+    assert set(json.loads(player["data-voices"])) == {"clear"}
+    form = soup.find("form", class_="player-voice")
+    assert form["method"] == "get" and form["action"] == "/glossary/mri#listen-title"
+    natural = form.find("input", value="natural")
+    assert natural.has_attr("disabled") and "not ready yet" in form.find("label", attrs={"for": natural["id"]}).text
+    assert form.find("input", value="clear").has_attr("checked")
+    assert form.find("button") is None  # nothing to switch to yet
+
+
+def test_a_bare_audio_url_varies_with_the_cookie_and_a_named_voice_does_not(spoken):
+    bare = fetch(spoken, "/glossary/mri/audio.json")
+    named = fetch(spoken, "/glossary/mri/audio.json?voice=natural")  # not ready: the clear one
+    assert "Cookie" in bare.vary and "Cookie" not in named.vary
+    assert bare.get_json() == named.get_json()
+
+
+@pytest.fixture(scope="module")
+def two_voices_release(tmp_path_factory):
+    """A release in which MRI is spoken in both voices, natural (Piper) and clear (espeak-ng)."""
+    root = tmp_path_factory.mktemp("two-voices")
+    shutil.copytree(FIXTURES, root / "content")
+    mri = [a for a in load_site(root / "content").articles if a.slug == "mri"]
+    lexicon = load_lexicon(FIXTURES / "lexicon.yaml")
+    for voice in ("clear", "natural"):
+        report = build_audio(mri, root / "audio", lexicon, voice_spec(voice, {}), jobs=1)
+        assert report.ok, report.failed
+    settings = {"CONTENT_DIR": root / "content", "INDEX_DIR": root / "index", "AUDIO_DIR": root / "audio"}
+    build_release(settings, audio=False)
+    return root / "index"
+
+
+@pytest.fixture
+def two_voices(two_voices_release):
+    return create_app({"TESTING": True, "INDEX_DIR": two_voices_release}).test_client()
+
+
+def voice_served(client, url: str) -> str:
+    return fetch(client, url).get_json()["voice"]
+
+
+def test_the_reader_choice_picks_the_rendition_and_a_named_voice_wins(two_voices):
+    natural = BeautifulSoup(two_voices.get("/glossary/mri").data, "html.parser")
+    player = natural.find(attrs={"data-player": True})
+    assert player["data-voice"] == "natural"  # the default
+    assert "&voice=natural" in natural.find("audio")["src"]
+    assert natural.find("form", class_="player-voice").find("button", type="submit")
+    voices = json.loads(player["data-voices"])
+    assert set(voices) == {"natural", "clear"} and voices["natural"]["mp3"] != voices["clear"]["mp3"]
+    assert voice_served(two_voices, voices["natural"]["timings"]) == "natural"
+    assert voice_served(two_voices, voices["clear"]["timings"]) == "clear"
+
+    two_voices.set_cookie(COOKIE, "voice=clear")
+    clear = BeautifulSoup(two_voices.get("/glossary/mri").data, "html.parser")
+    assert "&voice=clear" in clear.find("audio")["src"]
+    assert voice_served(two_voices, "/glossary/mri/audio.json") == "clear"  # the cookie picks
+    assert voice_served(two_voices, "/glossary/mri/audio.json?voice=natural") == "natural"  # the link wins
+    asked = BeautifulSoup(two_voices.get("/glossary/mri?voice=natural").data, "html.parser")
+    assert "&voice=natural" in asked.find("audio")["src"]
