@@ -525,8 +525,10 @@
     this.switching = false;
     this.loadTimings(files.timings, function () {
       if (!keepPlace || sentence < 0 || !self.sentences.length) { return; }
-      self.jump(Math.min(sentence, self.sentences.length - 1));
-      if (!playing) { self.audio.pause(); }
+      var index = Math.min(sentence, self.sentences.length - 1);
+      self.audio.currentTime = self.sentences[index].start;
+      self.mark(index);
+      if (playing) { self.play(); }
     });
   };
 
