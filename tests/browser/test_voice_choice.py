@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .listening import ARTICLE, PLAYING, current_time, pause, play
+from .listening import ARTICLE, PAUSED, PLAYING, current_time, pause, play
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +109,20 @@ def test_a_link_that_names_a_voice_wins_over_the_one_remembered(browsing):
     page.wait_for_load_state("networkidle")
     assert "voice=clear" in page.locator("audio").get_attribute("src")
     assert page.get_by_role("radio", name="Clear").is_checked()
+
+
+def test_switching_voice_while_paused_keeps_the_place_and_stays_paused(browsing):
+    page = browsing.page()
+    offer_a_second_voice(page)
+    page.goto(ARTICLE)
+    page.wait_for_load_state("networkidle")
+    play(page)
+    for _ in range(3):
+        page.locator("[data-action=forward]").click()
+    pause(page)
+    sentence = page.evaluate("document.querySelector('.is-speaking').id")
+    page.get_by_role("radio", name="Natural").check()
+    page.wait_for_function(f"() => document.querySelector('.is-speaking')?.id === '{sentence}'")
+    assert "voice=natural" in page.locator("audio").get_attribute("src")
+    assert page.evaluate(PAUSED)
+    assert page.locator("[data-status]").inner_text() == ""  # nothing to report, no error
