@@ -233,3 +233,9 @@ def test_shortcuts_are_listed_on_the_preferences_page_and_accessibility_statemen
         assert section is not None, path
         keys = [k.get_text() for k in section.find_all("kbd")]
         assert "/" in keys and "k" in keys, path
+
+
+def test_the_voice_choices_are_the_voices_every_article_is_published_in():
+    from voiceref.speech.engines import VOICES
+
+    assert next(f for f in FIELDS if f.name == "voice").values == VOICES  # the default first

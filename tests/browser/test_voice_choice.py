@@ -1,26 +1,28 @@
 """The reader's voice: chosen in /preferences (a cookie; the server picks the file, so it works
 without JavaScript), by `?voice=` in a link, or in the player, which switches in place and
-carries on from the same sentence."""
+carries on from the same sentence. The fixture corpus is built in both real voices."""
 
 from __future__ import annotations
 
-import html
-import json
-import re
-from urllib.parse import urlsplit
-
 import pytest
 
-from .listening import ARTICLE, PAUSED, PLAYING, current_time, pause, play
+from .listening import ARTICLE, PAUSED, PLAYING, current_time, open_player, pause, play
 
 pytestmark = pytest.mark.browser
 
 
+def served_voice(page, url: str) -> str:
+    """The voice of the audio that `url` answers with (its timings file says)."""
+    return page.request.get(url.replace("audio.mp3", "audio.json")).json()["voice"]
+
+
 def test_the_voice_preference_works_without_javascript(browsing):
     page = browsing.page(java_script_enabled=False)
+    page.goto(ARTICLE)
+    assert served_voice(page, page.locator("audio").get_attribute("src")) == "natural"  # the default
     page.goto("/preferences")
     voice = page.get_by_role("group", name="Voice")
-    assert voice.get_by_label("Natural", exact=True).is_checked()  # the default
+    assert voice.get_by_label("Natural", exact=True).is_checked()
     voice.get_by_label("Clear", exact=True).check()
     with page.expect_navigation():
         page.get_by_role("button", name="Save preferences").click()
@@ -32,97 +34,91 @@ def test_the_voice_preference_works_without_javascript(browsing):
     assert page.get_by_role("group", name="Voice").get_by_label("Clear", exact=True).is_checked()
     mp3 = page.request.get(src)
     assert mp3.status == 200 and mp3.headers["content-type"] == "audio/mpeg"
-    timings = page.request.get(src.replace("audio.mp3", "audio.json")).json()
-    assert timings["section"] == "glossary" and timings["slug"] == "myoclonus"
+    assert served_voice(page, src) == "clear"
+    # A bare URL (a podcast app, a copied link) follows the cookie too.
+    assert served_voice(page, f"{ARTICLE}/audio.json") == "clear"
 
 
-def test_a_voice_named_in_the_link_is_served_and_one_not_ready_says_so(browsing):
-    page = browsing.page(java_script_enabled=False, prefs="voice=clear")
-    page.goto(f"{ARTICLE}?voice=natural")
-    # The fixture corpus is built in the clear voice only: the page plays that, and says why.
-    natural = page.get_by_role("radio", name="Natural (not ready yet)")
-    assert natural.is_disabled()
-    assert "voice=clear" in page.locator("audio").get_attribute("src")
-
-
-def offer_a_second_voice(page) -> None:
-    """Stand-in until builds publish the natural voice: the article's page offers its clear
-    files under the name "natural" too (the server falls back to the clear files)."""
-
-    def handle(route):
-        response = route.fetch()
-        body = response.text()
-        match = re.search(r"data-voices='([^']*)'", body)
-        voices = json.loads(html.unescape(match.group(1)))
-        voices["natural"] = {
-            kind: url.replace("voice=clear", "voice=natural") if kind != "download" else url
-            for kind, url in voices["clear"].items()
-        }
-        body = body.replace(match.group(0), "data-voices='" + html.escape(json.dumps(voices)) + "'")
-        body = re.sub(r'(id="player-voice-natural"[^>]*?) disabled', r"\1", body)
-        body = body.replace("Natural (not ready yet)", "Natural")
-        route.fulfill(response=response, body=body)
-
-    page.route(lambda url: urlsplit(url).path == ARTICLE, handle)
+def test_the_player_form_switches_voice_without_javascript(browsing):
+    page = browsing.page(java_script_enabled=False)
+    page.goto(ARTICLE)
+    voice = page.get_by_role("group", name="Voice")
+    voice.get_by_label("Clear", exact=True).check()
+    with page.expect_navigation():
+        voice.get_by_role("button", name="Use this voice").click()
+    assert page.url.endswith(f"{ARTICLE}?voice=clear#listen-title")
+    src = page.locator("audio").get_attribute("src")
+    assert "voice=clear" in src and served_voice(page, src) == "clear"
+    page.goto(ARTICLE)  # that page only: the preference still says natural
+    assert "voice=natural" in page.locator("audio").get_attribute("src")
 
 
 def test_the_player_switches_voice_in_place_and_remembers_it(browsing):
-    page = browsing.page()
-    offer_a_second_voice(page)
-    page.goto(ARTICLE)
-    page.wait_for_load_state("networkidle")
+    page = open_player(browsing)
+    assert page.get_by_role("radio", name="Natural").is_checked()
     play(page)
     for _ in range(4):
         page.locator("[data-action=forward]").click()
     sentence = page.evaluate("document.querySelector('.is-speaking').id")
-    at = current_time(page)
 
-    page.get_by_role("radio", name="Natural").check()
-    page.wait_for_function("() => document.querySelector('audio').src.includes('voice=natural')")
+    page.get_by_role("radio", name="Clear").check()
+    page.wait_for_function("() => document.querySelector('audio').src.includes('voice=clear')")
     page.wait_for_function(PLAYING)
     page.wait_for_function(f"() => document.querySelector('.is-speaking')?.id === '{sentence}'")
-    assert current_time(page) >= at - 1.5  # the same sentence, not the start
-    assert "voice=natural" in page.locator("a[download]").get_attribute("href")
+    assert current_time(page) > 1  # that sentence in the clear voice's own timings, not the start
+    assert served_voice(page, page.evaluate("document.querySelector('audio').src")) == "clear"
+    assert "voice=clear" in page.locator("a[download]").get_attribute("href")
     assert page.locator("[data-voice-submit]").is_hidden()  # the radios act at once
     pause(page)
 
     page.reload()
     page.wait_for_load_state("networkidle")
-    assert "voice=natural" in page.locator("audio").get_attribute("src")  # remembered
-    assert page.get_by_role("radio", name="Natural").is_checked()
+    assert "voice=clear" in page.locator("audio").get_attribute("src")  # remembered
+    assert page.get_by_role("radio", name="Clear").is_checked()
 
     # A new choice on the Preferences page wins over the one made in the player.
-    page.context.add_cookies([{"name": "voiceref_prefs", "value": "voice=clear", "url": browsing.base_url}])
+    page.context.add_cookies([{"name": "voiceref_prefs", "value": "voice=natural", "url": browsing.base_url}])
     page.reload()
     page.wait_for_load_state("networkidle")
-    assert "voice=clear" in page.locator("audio").get_attribute("src")
+    assert "voice=natural" in page.locator("audio").get_attribute("src")
 
 
 def test_a_link_that_names_a_voice_wins_over_the_one_remembered(browsing):
-    page = browsing.page()
-    offer_a_second_voice(page)
-    page.goto(ARTICLE)
+    page = open_player(browsing)
+    page.get_by_role("radio", name="Clear").check()
+    page.wait_for_function("() => document.querySelector('audio').src.includes('voice=clear')")
+    page.goto(f"{ARTICLE}?voice=natural")
     page.wait_for_load_state("networkidle")
-    page.get_by_role("radio", name="Natural").check()
-    page.wait_for_function("() => document.querySelector('audio').src.includes('voice=natural')")
-    page.goto(f"{ARTICLE}?voice=clear")
-    page.wait_for_load_state("networkidle")
-    assert "voice=clear" in page.locator("audio").get_attribute("src")
-    assert page.get_by_role("radio", name="Clear").is_checked()
+    assert "voice=natural" in page.locator("audio").get_attribute("src")
+    assert page.get_by_role("radio", name="Natural").is_checked()
 
 
 def test_switching_voice_while_paused_keeps_the_place_and_stays_paused(browsing):
-    page = browsing.page()
-    offer_a_second_voice(page)
-    page.goto(ARTICLE)
-    page.wait_for_load_state("networkidle")
+    page = open_player(browsing)
     play(page)
     for _ in range(3):
         page.locator("[data-action=forward]").click()
     pause(page)
     sentence = page.evaluate("document.querySelector('.is-speaking').id")
-    page.get_by_role("radio", name="Natural").check()
+    page.get_by_role("radio", name="Clear").check()
+    page.wait_for_function("() => document.querySelector('audio').src.includes('voice=clear')")
     page.wait_for_function(f"() => document.querySelector('.is-speaking')?.id === '{sentence}'")
-    assert "voice=natural" in page.locator("audio").get_attribute("src")
     assert page.evaluate(PAUSED)
     assert page.locator("[data-status]").inner_text() == ""  # nothing to report, no error
+
+
+def test_resume_carries_over_to_the_other_voice_by_sentence(browsing):
+    page = open_player(browsing)
+    play(page)
+    for _ in range(6):
+        page.locator("[data-action=forward]").click()
+    pause(page)
+    spoken = page.evaluate("document.querySelector('.is-speaking').id")
+    page.context.add_cookies([{"name": "voiceref_prefs", "value": "voice=clear", "url": browsing.base_url}])
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.locator("[data-action=resume]").click()
+    page.wait_for_function(PLAYING)
+    assert "voice=clear" in page.evaluate("document.querySelector('audio').src")
+    assert page.evaluate("document.querySelector('.is-speaking').id") == spoken
+    pause(page)
