@@ -18,7 +18,9 @@ LANDMARK_ROLES = {"banner", "complementary", "contentinfo", "form", "main", "nav
 SECTIONING = ("article", "aside", "main", "nav", "section")
 IMPLICIT = {"main": "main", "nav": "navigation", "aside": "complementary"}
 # Served hidden, shown by static/js/player.js as it starts.
-SHOWN_BY_SCRIPT = ".player-controls, [data-action=play-all], [data-shortcuts-panel]"
+SHOWN_BY_SCRIPT = ".player-controls, [data-action=play-all], [data-shortcuts-panel], .player-sleep"
+# Served for pages without scripts, hidden by static/js/player.js (its radios act at once).
+HIDDEN_BY_SCRIPT = "[data-voice-submit]"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def on_page(element: Tag, scripted: bool = False) -> bool:
         if not isinstance(node, Tag):
             continue
         shown_later = scripted and node.css.match(SHOWN_BY_SCRIPT)
+        if scripted and node.css.match(HIDDEN_BY_SCRIPT):
+            return False
         if node.has_attr("hidden") and not shown_later:
             return False
         if node.get("aria-hidden") == "true" or node.name in ("audio", "video", "template"):
