@@ -44,11 +44,15 @@
   }
 
   /* A speed or voice chosen on the player is remembered until the reader changes the default
-     on the Preferences page: then the new preference wins. */
+     on the Preferences page: then the new preference wins, and the old choice is forgotten. */
   function remembered(key, fallback) {
     var saved = stored(key);
     var basis = stored(key + "-default");
-    if (saved === null || (basis !== null && basis !== String(fallback))) { return String(fallback); }
+    if (saved === null) { return String(fallback); }
+    if (basis !== null && basis !== String(fallback)) {
+      try { window.localStorage.removeItem(key); window.localStorage.removeItem(key + "-default"); } catch (e) { /* not kept */ }
+      return String(fallback);
+    }
     return saved;
   }
 
