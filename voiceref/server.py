@@ -25,9 +25,11 @@ error cleanly before any worker starts.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from gunicorn.workers.ggevent import GeventWorker
 
 from .web.errors import fallback_page
@@ -83,6 +85,40 @@ class Worker(GeventWorker):
         super().handle_error(req, _ErrorPageSocket(client), addr, exc)
 
 
+class AccessLogger(Logger):
+    """gunicorn's logger with a cheaper access line, in gunicorn's default (Apache combined) format.
+
+    gunicorn builds a dictionary of every request and response header and environ entry for
+    each access line, whatever the format asks for: 29 µs a request, about a fifth of what a
+    worker spends on a page from the page cache (bench/serve.py). This writes the same line
+    from the few values it holds, in about 9 µs.
+    """
+
+    _second = -1
+    _stamp = ""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not self.access_log_enabled:
+            return
+        now = int(time.time())
+        if now != self._second:
+            self._second, self._stamp = now, time.strftime("[%d/%b/%Y:%H:%M:%S %z]", time.localtime(now))
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        sent = getattr(resp, "sent", None)
+        self.access_log.info(
+            '%s - - %s "%s %s %s" %s %s "%s" "%s"',
+            environ.get("REMOTE_ADDR", "-"), self._stamp, environ.get("REQUEST_METHOD", "-"),
+            environ.get("RAW_URI", "-"), environ.get("SERVER_PROTOCOL", "-"), status,
+            "-" if sent is None else sent, _quoted(environ.get("HTTP_REFERER", "-")),
+            _quoted(environ.get("HTTP_USER_AGENT", "-")),
+        )
+
+
+def _quoted(value: str) -> str:
+    """Escape double quotes, as gunicorn does, so a header cannot end a quoted field early."""
+    return value.replace('"', '\\"')
+
+
 def close_after_refused_body(limit: int | None) -> Callable:
     """Return a pre_request hook that closes connections whose body will not be read whole."""
 
@@ -113,6 +149,7 @@ def gunicorn_options(settings: dict) -> dict:
         "forwarded_allow_ips": "",  # proxies are trusted by the app alone (VOICEREF_PROXIES)
         "pre_request": close_after_refused_body(settings.get("MAX_CONTENT_LENGTH")),
         "accesslog": "-",
+        "logger_class": AccessLogger,
     }
 
 

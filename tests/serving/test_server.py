@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import socket
 import urllib.request
 
 from bs4 import BeautifulSoup
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
-from voiceref.server import close_after_refused_body, error_response, gunicorn_options
+from voiceref.server import AccessLogger, close_after_refused_body, error_response, gunicorn_options
 from voiceref.web.security import HEADERS
 
 from .rawhttp import parse, request_bytes, send_raw
@@ -137,3 +141,34 @@ def test_gunicorn_options_bind_loopback_with_gevent_and_limits():
     assert options["worker_class"].__mro__[1].__name__ == "GeventWorker"
     assert options["keepalive"] <= 10 and options["limit_request_fields"] <= 100
     assert gunicorn_options({"HOST": "::1", "PORT": 1, "WORKERS": 1, "WORKER_CONNECTIONS": 1})["bind"] == "[::1]:1"
+
+
+class _Response:
+    status = "200 OK"
+    sent = 9574
+    headers = [("Content-Type", "text/html")]
+
+
+class _Req:
+    headers = [("HOST", "127.0.0.1")]
+
+
+def test_the_access_line_is_gunicorns_own(tmp_path):
+    """The cheaper access logger writes, byte for byte, the line gunicorn's default format would."""
+    environ = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET", "RAW_URI": "/search?q=%22numb%22",
+               "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_USER_AGENT": 'wrk "quoted"', "PATH_INFO": "/search"}
+    lines = []
+    for kind in (Logger, AccessLogger):
+        config = Config()
+        config.set("accesslog", str(tmp_path / f"{kind.__name__}.log"))
+        logger = kind(config)
+        logger.access(_Response, _Req, environ, dt.timedelta(microseconds=1500))
+        for handler in logger.access_log.handlers:
+            handler.close()
+        lines.append((tmp_path / f"{kind.__name__}.log").read_text())
+    stamp = re.compile(r" \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] ")
+    assert all(stamp.search(line) for line in lines)
+    # the two lines may have been written either side of a second's end
+    assert lines[0].count("\n") == 1 and stamp.sub(" ", lines[1]) == stamp.sub(" ", lines[0])
+    assert gunicorn_options({"HOST": "127.0.0.1", "PORT": 1, "WORKERS": 1, "WORKER_CONNECTIONS": 1})[
+        "logger_class"] is AccessLogger
