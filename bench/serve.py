@@ -308,7 +308,7 @@ def main() -> int:
                                          "VOICEREF_PROXIES": "1", "VOICEREF_AUDIO_ACCEL": "/_audio/"},
                            folder / f"app{i}.log", workers=1) for i in range(2)]
         site_conf = shipped_site(folder / "proxy", port=proxy_port, upstreams=[a.port for a in apps],
-                                 static_dir=ROOT / "static", audio_dir=index)  # releases hold their audio
+                                 static_dir=ROOT / "static", audio_dir=index, store_dir=audio)
         main_config(folder / "proxy", f"include {site_conf};")
         try:
             for app in apps:

@@ -136,10 +136,13 @@ def shipped_site(
     upstreams: list[int],
     static_dir: Path,
     audio_dir: Path,
+    store_dir: Path,
     tls_port: int | None = None,
     certificate: tuple[Path, Path] | None = None,
 ) -> Path:
     """Copy deploy/nginx/ into `folder` with loopback addresses and local paths; return the main file.
+
+    `audio_dir` is INDEX_DIR (the releases, their audio included); `store_dir` is AUDIO_DIR.
 
     Only what the files mark CHANGE is replaced, and every replacement must find its text,
     so the configuration that runs is the one that ships.
@@ -156,6 +159,7 @@ def shipped_site(
         "site.conf": [
             ("/srv/voiceref/static/", f"{static_dir.resolve()}/"),
             ("/srv/voiceref/index/", f"{audio_dir.resolve()}/"),  # the releases, audio included
+            ("root /srv/voiceref/audio;", f"root {store_dir.resolve()};"),  # the audio store
         ],
         "voiceref.conf": [("listen 80;", f"listen 127.0.0.1:{port};")],
         "voiceref-tls.conf": [("listen 80;", f"listen 127.0.0.1:{port};")],

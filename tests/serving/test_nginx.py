@@ -13,6 +13,7 @@ import re
 import shutil
 import ssl
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -38,7 +39,8 @@ class Proxy:
     port: int
     apps: list[AppProcess]
     certificate: Path
-    audio: Path
+    audio: Path  # INDEX_DIR: the releases, their audio included
+    store: Path  # AUDIO_DIR: every rendering, named by its key
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -84,9 +86,9 @@ def proxy(built, tmp_path_factory) -> Iterator[Proxy]:
     apps = [AppProcess(free_port(), settings, root / f"app{i}.log") for i in range(2)]
     certificate = make_certificate(root)
     plain = shipped_site(root / "plain", port=port, upstreams=[a.port for a in apps], static_dir=STATIC,
-                         audio_dir=built.index)
+                         audio_dir=built.index, store_dir=built.audio)
     tls = shipped_site(root / "tls", port=free_port(), upstreams=[a.port for a in apps], static_dir=STATIC,
-                       audio_dir=built.index, tls_port=tls_port, certificate=certificate)
+                       audio_dir=built.index, store_dir=built.audio, tls_port=tls_port, certificate=certificate)
     # Both sites share the upstream and cache names, so the TLS one gets its own nginx.
     main_config(root / "plain", f"include {plain};")
     main_config(root / "tls", f"include {tls};")
@@ -95,7 +97,7 @@ def proxy(built, tmp_path_factory) -> Iterator[Proxy]:
             app.start()
         with NginxProcess(root / "plain", [port]), NginxProcess(root / "tls", [tls_port]):
             yield Proxy(f"http://127.0.0.1:{port}", f"https://localhost:{tls_port}", port, apps,
-                        certificate[0], built.index)
+                        certificate[0], built.index, built.audio)
     finally:
         for app in apps:
             app.stop()
@@ -166,6 +168,32 @@ def test_audio_comes_from_disk_with_ranges(proxy):
     vtt = get(proxy.url + "/glossary/mri/audio.vtt")
     assert vtt[0] == 200 and vtt[1]["Content-Type"] == "text/vtt; charset=utf-8" and vtt[2].startswith(b"WEBVTT")
     assert get(proxy.url + "/_audio/glossary/mri/")[0] == 404  # the internal location is not for readers
+
+
+def app_logs(proxy) -> str:
+    return "".join(app.log.read_text(errors="replace") for app in proxy.apps)
+
+
+def test_an_mp3_a_page_links_is_sent_by_nginx_without_the_app(proxy):
+    src = BeautifulSoup(get(proxy.url + "/glossary/mri")[2], "html.parser").find("audio")["src"]
+    key = re.search(r"[?&]v=([0-9a-f]+)", src)[1]
+    stored = (proxy.store / key[:2] / f"{key}.mp3").read_bytes()
+    status, headers, body = get(f"{proxy.url}{src}&probe=from-nginx", {"Range": "bytes=0-65535"})
+    assert status == 206 and body == stored[:65536]
+    assert stored == (proxy.audio / "current" / "audio" / "natural" / "glossary" / "mri" / "audio.mp3").read_bytes()
+    assert headers["Content-Type"] == "audio/mpeg" and headers["Content-Range"] == f"bytes 0-65535/{len(stored)}"
+    assert headers["Content-Disposition"] == "inline; filename=mri.mp3"
+    assert directives(headers) == {"max-age=31536000", "public", "immutable"}
+    for name, value in HEADERS.items():
+        assert headers.get_all(name) == [value], name
+    # A key the store does not hold goes to the app, which sends the current file for a short time.
+    status, headers, body = get(f"{proxy.url}/glossary/mri/audio.mp3?v={'0' * len(key)}&voice=natural&probe=app")
+    assert status == 200 and body == stored and directives(headers) == {"max-age=300", "public"}
+    deadline = time.monotonic() + 10
+    while "probe=app" not in app_logs(proxy) and time.monotonic() < deadline:
+        time.sleep(0.1)  # an access line is written once its answer is sent
+    logs = app_logs(proxy)
+    assert "probe=app" in logs and "probe=from-nginx" not in logs
 
 
 def test_limits_are_kept_by_nginx_too(proxy):
