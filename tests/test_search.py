@@ -192,3 +192,25 @@ def test_a_changed_schema_version_forces_a_full_build(site, tmp_path, monkeypatc
     assert len(calls) == 1
     build_index(site.articles, tmp_path / "third", previous=tmp_path / "second")  # same version: a copy, updated
     assert len(calls) == 1
+
+
+def test_near_words_are_whooshs_terms_within(search):
+    """The fast look-up finds exactly the words Whoosh's documented terms_within does (Damerau-Levenshtein)."""
+    from whoosh.reading import IndexReader
+
+    from voiceref.search.spelling import NearWords
+
+    with search._ix.reader() as reader:
+        field = search._ix.schema["words"]
+        words = [field.from_bytes(term) for term in reader.lexicon("words")]
+        near = NearWords(words)
+        probes = [w for w in words if len(w) >= 4][:150]
+        probes += [w[:2] + w[3:] for w in probes[:60]] + [w[:2] + w[3] + w[2] + w[4:] for w in probes[60:120]]
+        probes += [w + "s" for w in probes[:30]] + ["zzzz", "myoclonis", "spastisity"]
+        for probe in probes:
+            for maxdist in (1, 2):
+                # the base class's, as a reader of several segments runs it: one segment's own
+                # automaton leaves out transpositions ("them" is 2 edits from "time", not 3)
+                expected = set(IndexReader.terms_within(reader, "words", probe, maxdist, prefix=1))
+                assert near.within(probe, maxdist) == expected, probe
+    assert search.corrections("myoclonis")[0] == "myoclonus"

@@ -24,7 +24,7 @@ from .index import POPULAR_FILE, SUGGEST_FILE, VOCABULARY_JSON
 from .query import Knowledge, QueryPlan, Slot, plan_query, words_of
 from .rank import FIELD_WEIGHTS, Ranking, label_words, rank, slot_matches
 from .snippet import snippet
-from .spelling import read_english
+from .spelling import NearWords, read_english
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,7 @@ class IndexSearch:
         self._rankings = LruCache(RANKING_CACHE)
         self._slots = LruCache(SLOT_CACHE)
         self._corrections = LruCache(SLOT_CACHE)
+        self._near: NearWords | None = None  # made at the first misspelt word
 
     def doc_count(self) -> int:
         return self._ix.doc_count()
@@ -256,11 +257,14 @@ class IndexSearch:
         if reader is None:
             with self._searchers.searcher() as searcher:
                 return self.corrections(word, searcher.reader(), limit)
-        found = self._corrections.get((word, limit))  # the automaton costs about 10 ms a word
+        found = self._corrections.get((word, limit))  # about 1 ms a word (spelling.NearWords)
         if found is None:
             found = []
+            if self._near is None:
+                field = self._ix.schema["words"]
+                self._near = NearWords(field.from_bytes(term) for term in reader.lexicon("words"))
             for maxdist in (1, 2) if len(word) > 5 else (1,):
-                near = set(reader.terms_within("words", word, maxdist, prefix=1)) - {word}
+                near = self._near.within(word, maxdist) - {word}  # as reader.terms_within(..., prefix=1)
                 if near:
                     found = sorted(near, key=lambda w: (-reader.doc_frequency("words", w), w))[:limit]
                     break

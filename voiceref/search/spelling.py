@@ -1,15 +1,19 @@
-"""A real English word list, read at build time, so search never "corrects" a real word.
+"""Spelling: a real English word list, and the index words within a few edits of a misspelt one.
 
-Without it, any word the articles never use looked like a typo: "ringing" was offered as
-"running". The lists come from Debian's `wbritish` and `wamerican` packages; `voiceref build`
-copies the words into the index folder, so the web app never reads /usr/share/dict.
+Without the word list, any word the articles never use looked like a typo: "ringing" was
+offered as "running". The lists come from Debian's `wbritish` and `wamerican` packages;
+`voiceref build` copies the words into the index folder, so the web app never reads
+/usr/share/dict.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+
+from whoosh.support.levenshtein import distance
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +52,31 @@ def read_english(folder: Path) -> frozenset[str]:
         return frozenset((folder / ENGLISH_FILE).read_text(encoding="utf-8").split())
     except FileNotFoundError:
         return frozenset()
+
+
+class NearWords:
+    """Index words by first letter and length, to find those within an edit distance quickly.
+
+    Whoosh's `terms_within(field, word, maxdist, prefix=1)` works out the Damerau-Levenshtein
+    distance, in Python, to every term with the word's first letter: about 115 terms and 8 ms
+    for each word a search does not know, a third of an uncached search with a typo in it
+    (bench/serve.py, "search, uncached"). Words whose lengths differ by more than `maxdist`
+    are more than `maxdist` edits apart, so only the lengths that can match are compared, with
+    the same distance function: the same words, 3.4 times faster (4.4 → 1.3 ms a word). An
+    index of one segment used to take another path, Whoosh's Levenshtein automaton, which counts
+    a swap of two letters as two edits; now every index counts it as one.
+    """
+
+    def __init__(self, words: Iterable[str]):
+        self._groups: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in words:
+            self._groups[word[:1], len(word)].append(word)
+
+    def within(self, word: str, maxdist: int) -> set[str]:
+        """Return the words with `word`'s first letter at most `maxdist` edits from it (itself too)."""
+        found = set()
+        for length in range(len(word) - maxdist, len(word) + maxdist + 1):
+            for candidate in self._groups.get((word[:1], length), ()):
+                if distance(candidate, word, limit=maxdist) <= maxdist:
+                    found.add(candidate)
+        return found
