@@ -4,6 +4,7 @@ the home page) and the sleep timer, which fades out and stops playback, said onc
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .listening import ARTICLE, PAUSED, PLACES, PLAYING, current_time, marked, open_player, pause, play, seek, timings
 
@@ -48,13 +49,15 @@ def test_resume_is_offered_after_a_reload_and_continues_from_there(browsing):
     page = open_player(browsing)
     assert page.locator(RESUME).is_hidden()  # nothing to resume yet
     listen_into_the_article(page)
-    place = page.evaluate(f"() => JSON.parse(localStorage.getItem('{PLACES}'))[0]")
-    assert place["url"] == ARTICLE and place["title"] == "Myoclonus" and place["time"] >= 5
 
     page.reload()
-    page.wait_for_load_state("networkidle")
+    # The place is saved by the pause event and again as the page goes, both after the pause()
+    # call returns; read it once the reloaded page shows its offer, which waits for the timings.
+    expect(page.locator(RESUME)).to_be_visible()
+    place = page.evaluate(f"() => JSON.parse(localStorage.getItem('{PLACES}'))[0]")
+    assert place["url"] == ARTICLE and place["title"] == "Myoclonus" and place["time"] >= 5
     resume = page.get_by_role("button", name=f"Resume from {clock(place['time'])}")
-    assert resume.is_visible()
+    expect(resume).to_be_visible()
     resume.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(PLAYING)

@@ -36,16 +36,18 @@ ARTICLE = PAGES["article with the player"]
 
 @pytest.fixture(scope="session")
 def screen_reader(base_url, playwright_driver) -> Iterator[ScreenReader]:
-    """Orca 43.1 running with Chromium on a private desktop, for the whole session."""
+    """Orca (43.1 or 48.1) running with Chromium on a private desktop, for the whole session."""
     missing = missing_tools() + ([] if os.path.exists(CHROMIUM) else [CHROMIUM])
     if missing:
         pytest.fail(f"{', '.join(missing)} missing: run scripts/install (it installs them from Debian)")
     version = orca_version()
-    if version != wording.ORCA_VERSION:
+    if version not in wording.ORCA_VERSIONS:
+        known = ", ".join(f"{known} ({system})" for known, system in wording.ORCA_VERSIONS.items())
         pytest.fail(
-            f"Orca {version} is installed, but these tests know what Orca {wording.ORCA_VERSION} (Debian 12) "
-            "says. Check what the new one says and update tests/screenreader/wording.py and ORCA_VERSION."
+            f"Orca {version} is installed, but these tests know what Orca {known} says. Check what the new "
+            "one says and add it to tests/screenreader/wording.py (ORCA_VERSIONS and the phrases)."
         )
+    wording.use(version)
     try:
         with running_desktop(CHROMIUM, base_url + "/") as desktop:
             browser = playwright_driver.chromium.connect_over_cdp(desktop.devtools_url)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -83,7 +84,11 @@ DefaultLanguage "en"
 SPEECHD_FILE_MODULE = r"""GenericExecuteSynth "printf '%s\\n' \'$DATA\' >> $SPEECHD_SPOKEN_FILE"
 AddVoice "en" "MALE1" "default"
 GenericLanguage "en" "en" "utf-8"
+GenericLanguage "c" "en" "utf-8"
 """
+# Orca 48 takes the language from the locale, and in the C.UTF-8 locale asks for language "C"
+# (Orca 43 asked for "en"); a language with no charset here is recoded to ISO-8859-1, which has
+# no "–".
 # speech-dispatcher opens ALSA even for a module that makes no sound; the null device is enough.
 ASOUNDRC = "pcm.!default { type null }\n"
 
@@ -121,9 +126,11 @@ def missing_tools() -> list[str]:
 
 
 def orca_version() -> str:
-    """The installed Orca's version, as `orca --version` prints it ("43.1")."""
+    """The installed Orca's version, the first in what `orca --version` prints: "43.1" (Debian 12),
+    "Orca version 48.1, AT-SPI2 version: 2.56.2" (Debian 13)."""
     done = subprocess.run(["orca", "--version"], capture_output=True, text=True, timeout=30)
-    return done.stdout.strip().split()[-1] if done.stdout.strip() else done.stderr.strip()
+    found = re.search(r"\d+(?:\.\d+)+", done.stdout)
+    return found[0] if found else (done.stdout + done.stderr).strip()
 
 
 @contextmanager

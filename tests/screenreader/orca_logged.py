@@ -2,13 +2,16 @@
 
 Started by tests/screenreader/desktop.py with the system Python (Orca and pyatspi are Debian
 packages, not in the virtual environment): `python3 orca_logged.py LOG_FILE [orca options]`.
-Orca keeps a "speech" logger for its own regression tests (orca/logger.py); a handler added
-here sees each utterance as Orca sends it to speech-dispatcher, and flushes it at once so the
-tests can read it while Orca runs.
+Each utterance is written as Orca sends it to speech-dispatcher, flushed at once so the tests
+can read it while Orca runs. Orca 43 (Debian 12) keeps a "speech" logger for its regression
+tests (orca/logger.py) and a handler on it sees each "SPEECH OUTPUT" line. Orca 48 (Debian 13)
+dropped that logger and writes the same lines only as debug messages (orca.debug.print_message),
+so there the lines are taken from a wrapper around that function, whatever the debug level.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import runpy
@@ -16,6 +19,7 @@ import sys
 import time
 
 ORCA = "/usr/bin/orca"
+SPEECH_OUTPUT = "SPEECH OUTPUT: "
 
 
 class JsonLines(logging.Handler):
@@ -29,10 +33,28 @@ class JsonLines(logging.Handler):
         self.stream.write(json.dumps({"time": time.time(), "message": record.getMessage()}) + "\n")
 
 
+def log_debug_speech(handler: JsonLines) -> None:
+    """Send Orca 48's "SPEECH OUTPUT" debug messages to `handler` as well as to Orca's debug log."""
+    from orca import debug  # Orca's own module, the one its speech module calls
+
+    print_message = debug.print_message
+
+    def print_and_log(level: int, text: str, *args, **kwargs) -> None:
+        if isinstance(text, str) and text.startswith(SPEECH_OUTPUT):
+            handler.emit(logging.makeLogRecord({"msg": text, "levelno": logging.INFO}))
+        print_message(level, text, *args, **kwargs)
+
+    debug.print_message = print_and_log
+
+
 def main() -> None:
     """Attach the handler, then run Orca's own start-up script with the remaining arguments."""
     log_path = sys.argv.pop(1)
-    logging.getLogger("speech").addHandler(JsonLines(log_path))
+    handler = JsonLines(log_path)
+    if importlib.util.find_spec("orca.logger"):  # Orca 43
+        logging.getLogger("speech").addHandler(handler)
+    else:
+        log_debug_speech(handler)
     sys.argv[0] = ORCA
     runpy.run_path(ORCA, run_name="__main__")
 
