@@ -3,6 +3,9 @@
 One run on 127.0.0.1, the same machine for everything (wrk shares the cores with the servers):
 
 - static: nginx serving the article's HTML and its MP3 as files, no app (the limit);
+- bare:   `voiceref serve`'s gunicorn arrangement (2 gevent workers) sending the article page's
+          bytes and headers from a WSGI callable that does nothing else (bench/bare_gunicorn.py):
+          the most any app gets out of this server here (article page only);
 - serve:  `voiceref serve`, 2 gevent workers, nothing in front;
 - proxy:  deploy/nginx/ (page cache, static and audio from disk) in front of two `voiceref serve`
           processes of one worker each (the same two cores' worth of workers).
@@ -29,12 +32,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,6 +247,32 @@ def static_site(folder: Path, port: int, html: bytes, mp3: bytes, mp3_url: str) 
   }}""").name
 
 
+@contextmanager
+def bare_server(port: int, answer: urllib.request.addinfourl, body: bytes, folder: Path):
+    """Run bench/bare_gunicorn.py on `port`, sending `answer`'s status, headers and body."""
+    spec = folder / "answer.json"
+    headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in {"date", "server", "connection"}]
+    spec.write_text(json.dumps({"status": f"{answer.status} {answer.reason}", "headers": headers,
+                                "body": body.decode("utf-8")}), encoding="utf-8")
+    with open(folder / "bare.log", "ab") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_gunicorn.py"), str(port), "2",
+                                    str(spec)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"bench/bare_gunicorn.py did not start: see {folder / 'bare.log'}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 def measure(setup: str, base: str, loads: dict, connections: list[int], duration: int, folder: Path,
             only: set[str] | None = None) -> list[Result]:
     results = []
@@ -269,7 +303,7 @@ def table(results: list[Result], connections: list[int]) -> str:
                                                for c in connections) + " |"
     lines = [head, "|" + "---|" * (2 + len(connections))]
     for workload in dict.fromkeys(r.workload for r in results):
-        for setup in ("static", "serve", "proxy"):
+        for setup in ("static", "bare", "serve", "proxy"):
             row = [r for r in results if r.workload == workload and r.setup == setup]
             if not row:
                 continue
@@ -327,7 +361,8 @@ def main() -> int:
         serve = AppProcess(serve_port, {**common, "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{serve_port}"},
                            folder / "serve.log", workers=2)
         with serve:
-            html = urllib.request.urlopen(serve.url + ARTICLE, timeout=10).read()
+            with urllib.request.urlopen(serve.url + ARTICLE, timeout=10) as answer:
+                html = answer.read()
             page = html.decode()
             mp3_url = page[page.index('src="', page.index("<audio")) + 5:].split('"', 1)[0].replace("&amp;", "&")
             loads = workloads(site, mp3_url)
@@ -338,6 +373,9 @@ def main() -> int:
             with NginxProcess(folder / "static", [static_port]):
                 results += measure("static", f"http://127.0.0.1:{static_port}", loads, connections, args.duration,
                                    folder, only={"article page", "MP3 range"})
+            print("the server alone (bench/bare_gunicorn.py):", file=sys.stderr)
+            with bare_server(free_port(), answer, html, folder) as bare:
+                results += measure("bare", bare, loads, connections, args.duration, folder, only={"article page"})
             print("voiceref serve:", file=sys.stderr)
             results += measure("serve", serve.url, loads, connections, args.duration, folder)
         apps = [AppProcess(free_port(), {**common, "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{proxy_port}",
