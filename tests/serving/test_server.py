@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socket
+import threading
 import urllib.request
 
 from bs4 import BeautifulSoup
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
+from voiceref.loopback import AppProcess, free_port
 from voiceref.server import AccessLogger, close_after_refused_body, error_response, gunicorn_options
 from voiceref.web.security import HEADERS
 
@@ -42,6 +44,40 @@ def test_slow_clients_cannot_stop_the_site(server):
     finally:
         for sock in slow:
             sock.close()
+
+
+PIPELINED = 1000
+
+
+def test_one_busy_connection_cannot_keep_the_others_waiting(built, tmp_path):
+    """Requests pipelined on one connection take turns with another connection's request.
+
+    One worker, so both connections meet in it. The order of the access log lines says who was
+    answered when: before, a connection whose next request had already arrived was served to
+    the end while every other one waited.
+    """
+    port = free_port()
+    with AppProcess(port, built.settings(f"http://127.0.0.1:{port}"), tmp_path / "serve.log", workers=1) as app:
+        busy = socket.create_connection(("127.0.0.1", port), timeout=30)
+        received = bytearray()
+
+        def drain() -> None:  # keep reading, so the worker never waits to send
+            while received.count(b"HTTP/1.1 ") < PIPELINED and (chunk := busy.recv(65536)):
+                received.extend(chunk)
+
+        reader = threading.Thread(target=drain)
+        reader.start()
+        try:
+            busy.sendall(b"".join(b"GET /api/suggest?q=busy%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % i
+                                  for i in range(PIPELINED)))  # keep-alive: all on one connection
+            other = send_raw(port, request_bytes("GET", "/api/suggest?q=other"))
+            reader.join(timeout=60)
+        finally:
+            busy.close()
+        assert other.status == 200 and received.count(b"HTTP/1.1 200") == PIPELINED
+        lines = [line for line in app.log.read_text().splitlines() if "GET /api/suggest?q=" in line]
+        order = [line.split("GET /api/suggest?q=", 1)[1].split(" ", 1)[0] for line in lines]
+        assert order.index("other") < PIPELINED // 2, order.index("other")
 
 
 def test_a_30_mb_post_is_refused_before_its_body_is_read(server):
