@@ -6,7 +6,14 @@ from array import array
 
 from voiceref.speech.alignment import word_samples
 from voiceref.speech.engines import WordTiming
-from voiceref.speech.words import loud_end, map_to_page, page_words, spoken_words, timings_from_starts
+from voiceref.speech.words import (
+    loud_end,
+    loud_start,
+    map_to_page,
+    page_words,
+    spoken_words,
+    timings_from_starts,
+)
 
 
 def test_page_words_are_trimmed_of_punctuation_and_keep_page_offsets():
@@ -82,11 +89,50 @@ def test_reported_starts_become_timings_that_end_where_the_sound_stops():
     samples = array("h", [0] * 100 + [5000] * 300 + [0] * 200 + [5000] * 400 + [0] * 100)
     spans = [(0, 5), (6, 11), (12, 30)]
     timings = timings_from_starts(spans, [90, None, 600], samples)
-    assert timings[0].start == 90 and timings[2].start == 600
+    assert timings[0].start == 100 and timings[2].start == 600  # where the sound begins
     assert 90 < timings[1].start < 600  # not reported: shares the time before the next start
     assert timings[2].end == loud_end(samples, 600, len(samples)) and 1000 <= timings[2].end < 1100
     assert all(t.start <= t.end for t in timings)
     assert all(a.end <= b.start for a, b in zip(timings, timings[1:], strict=False))
+
+
+def test_a_word_reported_before_its_stop_closure_starts_at_the_burst():
+    # espeak reports "people" while the last 2 ms of "most" still sound, then 46 ms of
+    # closure (digital silence), then the burst of the p.
+    most, tail, closure, burst = [4000] * 2000, [1200] * 44, [0] * 1014, [3000] * 1500
+    samples = array("h", most + tail + closure + burst)
+    timings = timings_from_starts([(0, 4), (5, 11)], [0, 2000], samples)
+    assert timings[1].start == 2000 + 44 + 1014
+    assert timings[0].end <= 2000 + 44 < timings[1].start  # the word before ends with its sound
+
+
+def test_a_word_after_a_pause_starts_after_the_pause():
+    samples = array("h", [3000] * 2000 + [40, -40] * 2000 + [3000] * 2000)  # a quiet 4000-sample pause
+    timings = timings_from_starts([(0, 6), (8, 13)], [0, 2000], samples)
+    assert timings[1].start == 6000 and timings[0].end <= 2000
+
+
+def test_a_word_that_is_loud_from_its_start_keeps_its_start():
+    # a vowel, then 20 ms into the word a stop's closure: not a lead-in to skip
+    samples = array("h", [2000] * 1000 + [2500] * 441 + [0] * 700 + [3000] * 1000)
+    timings = timings_from_starts([(0, 3), (4, 6)], [0, 1000], samples)
+    assert timings[1].start == 1000
+    assert loud_start(samples, 1000, len(samples)) == 1000
+
+
+def test_a_word_that_never_gets_loud_keeps_its_reported_start():
+    samples = array("h", [3000] * 1000 + [100] * 2000)
+    assert loud_start(samples, 1000, len(samples)) == 1000
+
+
+def test_piper_words_after_a_pause_start_after_it():
+    own = ["ˈæftɚ", "ɐ", "ɹᵻlˈæps"]  # "after a relapse,", the pause of the comma before "after"
+    heard = [("^", 100), ("ɛ", 10), ("m", 10), ("ɛ", 10), ("s", 10), (",", 400), (" ", 200), ("ˈ", 30), ("æ", 20),
+             ("f", 10), ("t", 10), ("ɚ", 10), (" ", 5), ("ɐ", 10), (" ", 5), ("ɹ", 10), ("ᵻ", 10), ("l", 10),
+             ("ˈ", 10), ("æ", 10), ("p", 10), ("s", 10), (",", 100), ("$", 20)]
+    spans = word_samples(["ˈɛmˈɛs", *own], heard)
+    assert spans[1][0] == 100 + 40 + 400 + 200  # after the comma's pause and the space
+    assert spans == [(100, 140), (740, 820), (825, 835), (840, 910)]
 
 
 def test_piper_phonemes_are_summed_into_words_even_where_espeak_joins_words():

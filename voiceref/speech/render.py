@@ -33,7 +33,7 @@ from .script import SpeechScript
 from .words import map_to_page
 
 TAIL = 0.5  # seconds of quiet after the last sentence
-FORMAT = 3  # bump when the rendering changes, so every cached file is remade
+FORMAT = 4  # bump when the rendering changes, so every cached file is remade (4: clear-voice word starts)
 
 
 @dataclass(frozen=True)

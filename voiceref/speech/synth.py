@@ -12,8 +12,11 @@ queues one sentence at a time, waits for the WAV to be complete, checks its leng
 against the text, and retries before giving up with an error that names the article.
 
 Word timings come from espeak-ng's own word events: the driver's synthesis callback is
-wrapped so that each event's text position and audio position are kept (pyttsx3's
-"started-word" notification passes on the position in the text but not in the audio).
+wrapped so that each event's text position and sample are kept (pyttsx3's "started-word"
+notification passes on the position in the text but not in the audio). The event's
+`sample` is used rather than its `audio_position`, which is the same count truncated to
+whole milliseconds (up to 1 ms early). words.py moves each start to where the word is
+first heard (past the previous phoneme's last samples and a stop's silent closure).
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ class ClearEngine:
         self._is_playing = _espeak.IsPlaying
         self._driver_callback = self._engine.proxy._driver._onSynth
         _espeak.SetSynthCallback(self._on_synth)  # the binding keeps a reference to it
-        self._events: list[tuple[int, int]] = []  # (character, millisecond) of each word
+        self._events: list[tuple[int, int]] = []  # (character, sample) of each word
         self._cancelled = False
         self.version = spec.version
         self.rate = spec.rate
@@ -150,7 +153,7 @@ class ClearEngine:
         while events[index].type != self._espeak.EVENT_LIST_TERMINATED:
             event = events[index]
             if event.type == self._espeak.EVENT_WORD:
-                self._events.append((event.text_position - 1, event.audio_position))
+                self._events.append((event.text_position - 1, event.sample))
             index += 1
         try:
             return self._driver_callback(wav, numsamples, events)
@@ -222,10 +225,10 @@ class ClearEngine:
         low, high = trim_bounds(samples)
         spans = spoken_words(text)
         starts: list[int | None] = [None] * len(spans)
-        for character, millisecond in self._events:
+        for character, sample in self._events:
             word = next((k for k, (a, b) in enumerate(spans) if a <= character < b), None)
             if word is not None and starts[word] is None:
-                starts[word] = min(max(round(millisecond * SAMPLE_RATE / 1000) - low, 0), high - low)
+                starts[word] = min(max(sample - low, 0), high - low)
         return Utterance(samples[low:high], timings_from_starts(spans, starts, samples[low:high]))
 
     def synthesize(self, text: str) -> Utterance:

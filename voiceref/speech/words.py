@@ -25,6 +25,7 @@ _EDGE_PUNCTUATION = re.compile(r"^[^\w\[]+|[^\w\]]+$")
 PHONEMES = re.compile(r"\[\[[^\]]*\]\]")
 QUIET = 300  # of 32767: a word's end is moved back over anything quieter
 STEP = 64  # samples in one loudness probe
+TAIL = 2 * STEP  # samples (5.8 ms) of the phoneme before that may follow espeak's word event
 MAX_SEARCH = 20_000  # page words × spoken words² beyond which a run is split by length
 
 
@@ -63,11 +64,30 @@ def _quiet(chunk: array) -> bool:
 
 
 def loud_start(samples: array, start: int, end: int) -> int:
-    """Return where the sound between `start` and `end` begins (`start` without a quiet lead-in)."""
+    """Return where a word reported at `start` is first heard, before `end`.
+
+    espeak-ng reports a word where its wave generator queues the word's first phoneme,
+    while the last 0–2 ms of the phoneme before are still to come out (measured on every
+    word event of a test sentence); and many consonants begin in digital silence: a stop's
+    closure (30 ms before b, d, g and 36–46 ms before p, t, k at 175 words a minute)
+    or 6–10 ms before s, f, w, r, ð. A listener hears the word at the burst or the
+    fricative, not in the silence, and the word before ends where its sound stops. So a
+    loud stretch of at most TAIL samples followed by quiet is passed over as the tail of
+    the phoneme before, then the quiet, and the start is the first sample above QUIET.
+    A word that is loud from its start (a vowel) keeps it; so does one that never gets loud.
+    """
     position = start
+    while position < start + TAIL and position + STEP < end and not _quiet(samples[position : position + STEP]):
+        position += STEP
+    if position >= start + TAIL or position + STEP >= end:
+        position = start  # loud from the start: no tail to pass over
+    elif position > start:  # a tail: it ends in the last loud chunk, then the quiet begins
+        position = next(k for k in range(position - STEP, position + 1) if _quiet(samples[k : k + STEP]))
     while position + STEP < end and _quiet(samples[position : position + STEP]):
         position += STEP
-    return position if position + STEP < end else start
+    if position + STEP >= end:
+        return start
+    return next(k for k in range(position, position + STEP) if abs(samples[k]) > QUIET)
 
 
 def loud_end(samples: array, start: int, end: int) -> int:
@@ -110,7 +130,7 @@ def timings_from_starts(
         start = int(min(max(filled[k], 0), len(samples)))
         following = int(filled[k + 1]) if k + 1 < len(spans) else len(samples)
         following = min(max(following, start), len(samples))
-        start = loud_start(samples, start, following)  # espeak reports a word before its pause
+        start = loud_start(samples, start, following)  # heard after its pause or its stop's closure
         timings.append(WordTiming(start, loud_end(samples, start, following), first, last))
     return tuple(timings)
 
