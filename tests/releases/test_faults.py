@@ -15,6 +15,7 @@ import pytest
 
 from voiceref.loopback import voiceref_command
 from voiceref.release import layout
+from voiceref.search.index import segment_files
 
 from .conftest import fill, small_disk
 from .support import assert_nothing_left_running, children_of, get, kill_build, release_of, wait_for
@@ -171,9 +172,9 @@ def test_a_damaged_live_index_is_reported_pages_still_serve_and_the_next_build_s
         for _ in range(4):  # both workers open the index and read from it
             assert get(server.url + "/search?q=spasticity").status == 200
         search = layout.pointer(corpus.index) / "search"
-        damaged = sorted(p.name for p in search.glob("*.seg"))
+        damaged = [p.name for p in segment_files(search)]
         assert damaged
-        for segment in search.glob("*.seg"):
+        for segment in segment_files(search):
             segment.write_bytes(b"")  # truncated, as a failing disk or a careless copy leaves it
 
         for _ in range(4):  # every answer is an answer: no dropped connection, no 500
@@ -193,7 +194,7 @@ def test_a_damaged_live_index_is_reported_pages_still_serve_and_the_next_build_s
         assert "is damaged: building from scratch" in done.stderr
         second = corpus.current()
         assert second != first
-        rebuilt = sorted(p.name for p in (layout.pointer(corpus.index) / "search").glob("*.seg"))
+        rebuilt = [p.name for p in segment_files(layout.pointer(corpus.index) / "search")]
         assert rebuilt and not set(rebuilt) & set(damaged), "the damaged segments were copied"
         assert release_of(server) == second
         assert get(server.url + "/api/search?q=spasticity").json()["total"] >= 1

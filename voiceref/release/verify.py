@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Every
 
 from ..errors import ReleaseError
+from ..search.index import open_index
 from ..speech.catalog import read_catalog
 from .articles import FILENAME, ArticleStore
 from .layout import Manifest
@@ -28,7 +29,7 @@ READ_ERRORS = (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error
 def check_index(folder: Path, expected: int | None = None) -> list[str]:
     """Open the index in `folder`, count it, and read every stored document once."""
     try:
-        ix = whoosh_index.open_dir(str(folder))
+        ix = open_index(folder)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
             found = searcher.search(Every(), limit=None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from ..content import Article
 from .query import index_terms
@@ -25,8 +26,31 @@ DIGESTS_FILE = "digests.json"  # a hash of each indexed document, for incrementa
 VOCABULARY_JSON = "vocabulary.json"  # everyday phrases and the terms they mean
 POPULAR_FILE = "popular.json"  # the topics most linked from other articles
 POPULAR_COUNT = 8
-SCHEMA_VERSION = 2  # bump when make_schema() or document() changes: forces a full build
+SCHEMA_VERSION = 3  # bump when make_schema(), document() or the file layout changes: forces a full build
 INCREMENTAL_LIMIT = 0.25  # rebuild in full when more than this share of documents changed
+INDEX_NAME = "MAIN"  # Whoosh's default: its segment files are named MAIN_<segment id>.<ext>
+# Each segment is written as separate files, never assembled into one compound `.seg` file.
+# Whoosh 2.7 reads a compound file through mmap and copies every part of it into a BytesIO on
+# a searcher's first read (filedb/compound.py, structfile.BufferFile): at 10,000 articles the
+# first search grew a worker by 122 MB (to a 215 MB peak) and, since the copy touches every
+# page, half of that again as mapped file pages. Separate files are read with seek and read,
+# which costs about 8 % of an uncached query's time (measured 2026-11-29, README "Worker
+# start-up").
+COMPOUND = False
+
+
+def open_index(path: Path):
+    """Open the Whoosh index in `path` for reading, without memory-mapping anything.
+
+    Only compound segments are ever mmapped (and then copied, see COMPOUND); an index built
+    before COMPOUND was turned off is still read without the copy, through plain file reads.
+    """
+    return FileStorage(str(path), supports_mmap=False, readonly=True).open_index(INDEX_NAME)
+
+
+def segment_files(path: Path) -> list[Path]:
+    """Return the files of the index's segments in `path` (not its table of contents or lock)."""
+    return sorted(p for p in path.glob(f"{INDEX_NAME}_*.*") if p.is_file())
 
 
 def make_schema() -> Schema:
@@ -144,7 +168,7 @@ def build_index(
                 changed = removed = None
         if changed is not None and removed is not None and previous is not None:
             shutil.copytree(previous, target, dirs_exist_ok=True)
-            writer = whoosh_index.open_dir(str(target)).writer(limitmb=256)
+            writer = whoosh_index.open_dir(str(target)).writer(limitmb=256, compound=COMPOUND)
             with writer:  # commits on success, cancels on error
                 for key in removed:
                     writer.delete_by_term("key", key)
@@ -156,7 +180,7 @@ def build_index(
         else:
             ix = whoosh_index.create_in(target, make_schema())
             # Two processes on two cores; each leaves its own segment rather than merging.
-            writer = ix.writer(limitmb=256, procs=2, multisegment=True)
+            writer = ix.writer(limitmb=256, procs=2, multisegment=True, compound=COMPOUND)
             with writer:  # commits on success, cancels on error
                 for doc in docs.values():
                     writer.add_document(**doc)

@@ -8,6 +8,7 @@ import logging
 import math
 import struct
 import threading
+import weakref
 import zlib
 from collections import OrderedDict, deque
 from collections.abc import Iterator
@@ -16,11 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from whoosh import index as whoosh_index
 from whoosh.query import Every
 
 from .complete import Completions
-from .index import POPULAR_FILE, SUGGEST_FILE, VOCABULARY_JSON
+from .index import POPULAR_FILE, SUGGEST_FILE, VOCABULARY_JSON, open_index, segment_files
 from .query import Knowledge, QueryPlan, Slot, plan_query, words_of
 from .rank import FIELD_WEIGHTS, Ranking, label_words, rank, slot_matches
 from .snippet import snippet
@@ -106,6 +106,8 @@ class SearcherPool:
     def __init__(self, ix):
         self._ix = ix
         self._idle: deque = deque()
+        # Each searcher holds its segment files open: close them with the pool.
+        weakref.finalize(self, _close_all, self._idle)
 
     @contextmanager
     def searcher(self) -> Iterator:
@@ -120,6 +122,12 @@ class SearcherPool:
             self._idle.append(searcher)
 
 
+def _close_all(searchers: deque) -> None:
+    """Close every searcher in `searchers`."""
+    while searchers:
+        searchers.pop().close()
+
+
 class IndexSearch:
     """Searches a built Whoosh index on disk, with everything it needs read from its folder."""
 
@@ -127,9 +135,9 @@ class IndexSearch:
 
     def __init__(self, path: Path):
         self.path = path
-        self._ix = whoosh_index.open_dir(str(path))
+        self._ix = open_index(path)
         self._searchers = SearcherPool(self._ix)
-        self._segments = {segment: segment.stat().st_size for segment in path.glob("*.seg")}
+        self._segments = {segment: segment.stat().st_size for segment in segment_files(path)}
         entries = json.loads((path / SUGGEST_FILE).read_text(encoding="utf-8"))
         self._completions = Completions(entries)
         self._labels: dict[tuple[str, ...], list[str]] = {}
@@ -159,6 +167,7 @@ class IndexSearch:
         With a searcher of its own: a pooled one opened its files before any damage.
         """
         try:
+            self._check_segments()  # a query need not read the file that was damaged
             with self._ix.searcher() as searcher:
                 searcher.search(Every(), limit=1)
         except READ_ERRORS as exc:
@@ -169,8 +178,9 @@ class IndexSearch:
     def _check_segments(self) -> None:
         """Raise OSError if a segment file changed size since the index was opened.
 
-        Pooled searchers read the segment files through mmap: reading a page of a file that was
-        truncated since kills the worker with SIGBUS, which no except clause can catch.
+        A truncated file read through mmap killed the worker with SIGBUS, which no except clause
+        can catch; nothing is mmapped now (see index.open_index), but a plain read of a changed
+        file returns short or wrong bytes, so the index is refused rather than read.
         """
         for segment, size in self._segments.items():
             if segment.stat().st_size != size:
