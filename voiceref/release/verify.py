@@ -10,6 +10,7 @@ from pathlib import Path
 
 from markupsafe import escape
 from whoosh import index as whoosh_index
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.query import Every
 
 from ..errors import ReleaseError
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 SEARCH = "search"
 # What a damaged Whoosh index or SQLite file raises when it is read.
 READ_ERRORS = (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error, sqlite3.Error,
-               whoosh_index.IndexError, ReleaseError)
+               whoosh_index.IndexError, FileFormatError, ReleaseError)
 
 
 def check_index(folder: Path, expected: int | None = None) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup, escape
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.query import Every
 
 from .complete import Completions
@@ -30,7 +31,7 @@ from .vocabulary import Vocabulary
 log = logging.getLogger(__name__)
 
 # What reading a damaged Whoosh index raises (a truncated or missing segment file).
-READ_ERRORS = (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error)
+READ_ERRORS = (OSError, EOFError, ValueError, KeyError, struct.error, zlib.error, FileFormatError)
 
 PAGE_CACHE = 2048  # pages of results kept per index, keyed by the query's words and the page
 RANKING_CACHE = 1024  # ranked documents per query, shared by its pages
