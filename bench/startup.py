@@ -4,8 +4,9 @@ Builds two real releases with `build_release` (no audio): the bundled content, a
 articles (default 10,000; words drawn with their real frequencies from the bundled content, as
 bench/search.py does). For each it starts fresh worker processes that import voiceref, create
 the app and answer a first article page (the start), then answer a few hundred mixed requests
-(home, section lists, articles, search, suggest) and report their peak resident memory (VmHWM,
-so the parent's memory does not count). A bare Flask app answering one page is the floor,
+(home, section lists, articles, search, suggest) and 300 realistic searches (bench/queries.py),
+and report their resident memory after the start, after the first search and at the end, and
+their peak (VmHWM, so the parent's memory does not count). A bare Flask app answering one page is the floor,
 measured in the same run. Targets: start ≤ 1 s and peak RSS ≤ 150 MB at 10,000 articles.
 
     .venv/bin/python bench/startup.py [--articles 10000] [--runs 5] [--keep DIR]
@@ -28,12 +29,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from queries import realistic_queries  # noqa: E402
 from search import vocabulary  # noqa: E402
 
 from voiceref.release.build import build_release  # noqa: E402
 
 WORKER = r"""
 import json, sys, time
+from urllib.parse import quote_plus
+def rss(field="VmRSS"):
+    line = next(line for line in open("/proc/self/status") if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
 started = time.perf_counter()
 from voiceref import create_app
 app = create_app({"INDEX_DIR": sys.argv[1]})
@@ -41,12 +47,18 @@ client = app.test_client()
 first = client.get(sys.argv[2])
 assert first.status_code == 200, first.status_code
 start = time.perf_counter() - started
+after_start = rss()
+assert client.get("/search?q=fatigue").status_code == 200
+after_search = rss()
 paths = json.loads(sys.argv[3])
 for path in paths:
     code = client.get(path).status_code
     assert code == 200, (path, code)
-hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print(json.dumps({"start": start, "rss_mb": int(hwm.split()[1]) / 1024}))
+queries = json.loads(sys.argv[4])
+for query in queries:
+    assert client.get("/search?q=" + quote_plus(query)).status_code == 200, query
+print(json.dumps({"start": start, "after_start": after_start, "after_search": after_search,
+                  "after_all": rss(), "rss_mb": rss("VmHWM")}))
 """
 
 FLOOR = r"""
@@ -106,16 +118,14 @@ def workload(urls: list[str], rng: random.Random) -> list[str]:
     return mix
 
 
-def measure(index: Path, first: str, paths: list[str], runs: int) -> tuple[list[float], list[float]]:
-    """Start `runs` fresh workers; return their start times and peak RSS."""
-    starts, rss = [], []
+def measure(index: Path, first: str, paths: list[str], queries: list[str], runs: int) -> list[dict]:
+    """Start `runs` fresh workers; return what each measured (seconds, and RSS in MB)."""
+    found = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", WORKER, str(index), first, json.dumps(paths)],
+        done = subprocess.run([sys.executable, "-c", WORKER, str(index), first, json.dumps(paths), json.dumps(queries)],
                               capture_output=True, text=True, check=True, cwd=ROOT)
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-        starts.append(figures["start"])
-        rss.append(figures["rss_mb"])
-    return starts, rss
+        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return found
 
 
 def main() -> None:
@@ -123,6 +133,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--queries", type=int, default=300, help="realistic searches after the mixed requests")
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temporary folder)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -135,20 +146,24 @@ def main() -> None:
         rows = []
         floor = [json.loads(subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True,
                                            check=True).stdout) for _ in range(args.runs)]
-        rows.append(("bare Flask app (floor)", "–", [f["start"] for f in floor], [f["rss_mb"] for f in floor]))
+        rows.append(("bare Flask app (floor)", "–", floor))
+        queries = realistic_queries(1000, seed=args.seed)[: args.queries]
         for label, index, pages, seconds in (
             (f"bundled release ({articles_in(bundled)} articles)", bundled, bundled_urls, bundled_build),
             (f"synthetic release ({args.articles:,} articles)", synthetic, urls, synthetic_build),
         ):
-            starts, rss = measure(index, pages[0], workload(pages, rng), args.runs)
-            rows.append((label, f"{seconds:.1f}", starts, rss))
+            rows.append((label, f"{seconds:.1f}", measure(index, pages[0], workload(pages, rng), queries, args.runs)))
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"{'release':<44} {'build (s)':>9} {'start p50 / max (s)':>20} {'peak RSS p50 / max (MB)':>24}")
-    for label, built, starts, rss in rows:
-        print(f"{label:<44} {built:>9} {statistics.median(starts):>9.2f} / {max(starts):<8.2f}"
-              f" {statistics.median(rss):>11.0f} / {max(rss):<10.0f}")
+    print(f"{'release':<40} {'build (s)':>9} {'start p50/max (s)':>18} {'peak RSS p50/max (MB)':>22}"
+          f"   RSS p50 (MB) after: start, first search, {args.queries} searches")
+    for label, built, runs in rows:
+        starts, peaks = [r["start"] for r in runs], [r["rss_mb"] for r in runs]
+        stages = " / ".join(f"{statistics.median(r[k] for r in runs):.0f}" if k in runs[0] else "–"
+                            for k in ("after_start", "after_search", "after_all"))
+        print(f"{label:<40} {built:>9} {statistics.median(starts):>8.2f} / {max(starts):<7.2f}"
+              f" {statistics.median(peaks):>9.0f} / {max(peaks):<10.0f}   {stages}")
 
 
 if __name__ == "__main__":
