@@ -30,8 +30,10 @@ from ..export import write_books
 from ..search import build_index
 from ..search.vocabulary import VOCABULARY_FILE, load_vocabulary
 from ..speech.catalog import Catalog, CatalogEntry, link_into, read_catalog, write_catalog
+from ..web.hosts import parse_public_url
 from . import layout
 from .articles import FILENAME, write_articles
+from .documents import write_documents
 from .verify import check_release, healthy
 
 log = logging.getLogger(__name__)
@@ -112,8 +114,11 @@ class _Stager:
                 voices={voice: len(entries) for voice, entries in catalog.items()},
                 versions=self.base["versions"],
                 previous=self.base.get("previous"),
+                public_url=self.base["public_url"],
+                site_name=self.base["site_name"],
             )
-            manifest.write(staged)  # the last file written: the checks open the release as a server would
+            manifest.write(staged)  # the checks, and the documents' rendering, open it as a server would
+            write_documents(staged, manifest.public_url, manifest.site_name)  # needs the manifest
             problems = check_release(staged, manifest, render=self.latest is None)
             if problems:
                 raise ReleaseError("The new release failed its checks:\n" + "\n".join(problems))
@@ -209,7 +214,8 @@ def build_release(
             "versions": versions(),
             "previous": current.name if current is not None else None,
             "start": current if usable else None,  # its unchanged talking books are reused
-            "public_url": config.public_url({**config.DEFAULTS, **settings}),
+            "public_url": parse_public_url(config.public_url({**config.DEFAULTS, **settings})).origin,
+            "site_name": str({**config.DEFAULTS, **settings}["SITE_NAME"]),
         }
         previous_catalog = read_catalog(current) if usable else {}
         stager = _Stager(index_dir, store, site, base)

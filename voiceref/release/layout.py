@@ -2,7 +2,8 @@
 
     INDEX_DIR/
       releases/<id>/        one complete release: manifest.json, articles.sqlite, search/,
-                            audio.json and audio/<voice>/<section>/<slug>/<files>
+                            audio.json and audio/<voice>/<section>/<slug>/<files>, and
+                            published/ (feeds, sitemap, OpenSearch: documents.py)
       releases/.tmp-<id>/   a release being built (never served; removed by the next build)
       current  -> releases/<id>    what the server serves
       previous -> releases/<id>    what `voiceref rollback` goes back to
@@ -53,6 +54,8 @@ class Manifest:
     voices: dict[str, int] = field(default_factory=dict)  # voice → articles with audio
     versions: dict[str, str] = field(default_factory=dict)
     previous: str | None = None  # the release that was current when this one was published
+    public_url: str = ""  # the origin its feeds, sitemap and OpenSearch were rendered for (documents.py)
+    site_name: str = ""  # and the site name they carry
     format: int = FORMAT
 
     def write(self, folder: Path) -> None:

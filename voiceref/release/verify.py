@@ -17,6 +17,7 @@ from ..errors import ReleaseError
 from ..search.index import open_index
 from ..speech.catalog import read_catalog
 from .articles import FILENAME, ArticleStore
+from .documents import check_documents
 from .layout import Manifest
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ def check_release(release: Path, manifest: Manifest, render: bool = True) -> lis
     problems += check_index(release / SEARCH, manifest.indexed)
     problems += check_audio(release)
     problems += check_books(release)
+    if manifest.public_url:  # a release built before its documents were kept renders them per request
+        problems += check_documents(release, manifest.public_url)
     if render and not problems:
         problems += check_pages(release)
     return problems

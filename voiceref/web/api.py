@@ -10,11 +10,13 @@ from ..speech.catalog import KINDS
 from ..speech.engines import VOICES
 from . import release_service, services
 from .audio import audio_of
+from .feeds import published
 from .pages import page_number
 
 bp = Blueprint("api", __name__)
 
 XML = "application/xml; charset=utf-8"
+OPENSEARCH = "application/opensearchdescription+xml; charset=utf-8"
 
 
 @bp.get("/api/search")
@@ -116,12 +118,18 @@ def healthz():
 
 @bp.get("/opensearch.xml")
 def opensearch():
+    built = published(OPENSEARCH)
+    if built is not None:
+        return built
     xml = render_template("opensearch.xml", search_url=url_for("pages.search", _external=True))
-    return xml, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
+    return xml, 200, {"Content-Type": OPENSEARCH}
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
+    built = published(XML)
+    if built is not None:
+        return built
     site = services().site
     xml = render_template("sitemap.xml", articles=site.articles, sections=SECTIONS)
     return xml, 200, {"Content-Type": XML}

@@ -2,6 +2,10 @@
 
 Each item with audio also links its chapters (`<podcast:chapters>`, Podcasting 2.0), so a
 podcast app can skip by heading even where it does not read the MP3's own ID3 chapters.
+
+A release holds these feeds (and the sitemap and OpenSearch description) as built files, made
+for the public URL and site name in its manifest (release/documents.py); `published()` sends
+those bytes when they are what this request would render, and the views render otherwise.
 """
 
 from __future__ import annotations
@@ -10,13 +14,16 @@ import datetime as dt
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, request, url_for
 from lxml import etree
 
 from ..content import SECTIONS, Article
+from ..release.documents import document_file
 from ..speech.catalog import KINDS
 from . import services
-from .audio import audio_of
+from .audio import audio_of, chosen_voice
+from .hosts import public_url
+from .preferences import DEFAULT
 
 bp = Blueprint("feeds", __name__)
 
@@ -47,6 +54,29 @@ class PodcastIndexEntry(BaseEntryExtension):
             element.set("type", KINDS["podcast_chapters"].media_type)
         return item
 SECTION = "any({}):section".format(", ".join(SECTIONS))
+
+
+def published(media_type: str, voiced: bool = False):
+    """Return the release's built copy of this request's document, if it is what would render.
+
+    It is when the release was built for this server's public URL and site name and, for a
+    feed (`voiced`: it lists audio in the reader's voice), the reader wants the default voice.
+    """
+    release = services()
+    manifest = release.manifest
+    if (
+        release.path is None
+        or manifest is None
+        or manifest.public_url != public_url().origin
+        or manifest.site_name != current_app.config["SITE_NAME"]
+        or (voiced and chosen_voice() != DEFAULT.voice)
+    ):
+        return None
+    try:
+        body = document_file(release.path, request.path).read_bytes()
+    except (KeyError, OSError):  # not a document a release keeps, or a release built before they were
+        return None
+    return body, 200, {"Content-Type": media_type}
 
 
 def _when(day: dt.date) -> dt.datetime:
@@ -94,6 +124,9 @@ def _feed(title: str, description: str, page: str, self_url: str, articles: list
 @bp.get("/feeds/podcast.xml")
 def podcast():
     """Every article that has a spoken version, newest first."""
+    built = published(RSS, voiced=True)
+    if built is not None:
+        return built
     name = current_app.config["SITE_NAME"]
     spoken = [a for a in services().site.articles if audio_of(a) is not None]
     return _feed(
@@ -115,6 +148,9 @@ def news():
 @bp.get(f"/feeds/<{SECTION}>.xml")
 def section_feed(section: str):
     """One section's articles, with their audio where it has been built."""
+    built = published(RSS, voiced=True)
+    if built is not None:
+        return built
     name = current_app.config["SITE_NAME"]
     info = SECTIONS[section]
     return _feed(
