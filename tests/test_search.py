@@ -214,3 +214,20 @@ def test_near_words_are_whooshs_terms_within(search):
                 expected = set(IndexReader.terms_within(reader, "words", probe, maxdist, prefix=1))
                 assert near.within(probe, maxdist) == expected, probe
     assert search.corrections("myoclonis")[0] == "myoclonus"
+
+
+def test_segments_are_separate_files_read_without_mmap(site, tmp_path):
+    """A compound segment is mmapped and copied whole into memory by Whoosh 2.7 on first read."""
+    from voiceref.search.index import segment_files
+
+    old = IndexSearch(build_index(site.articles, tmp_path / "old"))
+    spasticity = site.get("glossary", "spasticity")
+    spasticity.text += "\nA zanzibarian word now appears."
+    new = IndexSearch(build_index(site.articles, tmp_path / "new", previous=old.path))  # incremental
+    for search in (old, new):
+        assert search.search("zanzibarian").total == (search is new)
+        files = segment_files(search.path)
+        assert files and not list(search.path.glob("*.seg"))
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            mapped = maps.read()
+        assert not [f for f in files if str(f) in mapped], "a segment file is memory-mapped"
