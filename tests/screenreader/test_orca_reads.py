@@ -124,6 +124,8 @@ def test_speech_goes_through_speech_dispatcher(screen_reader, base_url):
     screen_reader.load(base_url + "/")
     spoken = screen_reader.desktop.spoken
     deadline = time.monotonic() + 10  # the file module writes once the server has handed it the text
-    while not (spoken.exists() and title in spoken.read_text(encoding="utf-8")):
+    # On Debian 13 (Orca 48.1, speech-dispatcher 0.12) a line from an earlier page once held a
+    # byte that is not UTF-8 (cause not found); this test is about the title, "–" and all.
+    while not (spoken.exists() and title in spoken.read_text(encoding="utf-8", errors="replace")):
         assert time.monotonic() < deadline, f"speech-dispatcher was never asked to say {title!r}"
         time.sleep(0.05)
