@@ -50,7 +50,9 @@ def screen_reader(base_url, playwright_driver) -> Iterator[ScreenReader]:
     wording.use(version)
     try:
         with running_desktop(CHROMIUM, base_url + "/") as desktop:
-            browser = playwright_driver.chromium.connect_over_cdp(desktop.devtools_url)
+            # One fresh Debian 12 run timed out at Playwright's default 30 s after the socket had
+            # connected (cause not found); a longer wait costs nothing when Chromium answers.
+            browser = playwright_driver.chromium.connect_over_cdp(desktop.devtools_url, timeout=120_000)
             try:
                 reader = ScreenReader(desktop, browser.contexts[0].pages[0])
                 reader.settle(0, quiet=1.0, first=30)  # Chromium has shown its first page
