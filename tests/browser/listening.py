@@ -36,6 +36,15 @@ def current_time(page) -> float:
     return page.evaluate("document.querySelector('audio').currentTime")
 
 
+def listen_into_the_article(page, sentences: int = 6) -> float:
+    """Play, move on by `sentences`, pause; return where the player now stands."""
+    play(page)
+    for _ in range(sentences):
+        page.locator("[data-action=forward]").click()
+    pause(page)
+    return current_time(page)
+
+
 def marked(page, name: str) -> str | None:
     """The text marked as the spoken sentence ("voiceref-speaking") or word ("voiceref-word")."""
     return page.evaluate(MARKED, name)

@@ -6,7 +6,20 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .listening import ARTICLE, PAUSED, PLACES, PLAYING, current_time, marked, open_player, pause, play, seek, timings
+from .listening import (
+    ARTICLE,
+    PAUSED,
+    PLACES,
+    PLAYING,
+    current_time,
+    listen_into_the_article,
+    marked,
+    open_player,
+    pause,
+    play,
+    seek,
+    timings,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +47,6 @@ SHORT_TIMER = """() => document.querySelector('[data-sleep]').add(new Option('3 
 
 def clock(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
-
-
-def listen_into_the_article(page, sentences: int = 6) -> float:
-    """Play, move on by `sentences`, pause; return where the player now stands."""
-    play(page)
-    for _ in range(sentences):
-        page.locator("[data-action=forward]").click()
-    pause(page)
-    return current_time(page)
 
 
 def test_resume_is_offered_after_a_reload_and_continues_from_there(browsing):

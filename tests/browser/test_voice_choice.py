@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .listening import ARTICLE, PAUSED, PLAYING, current_time, open_player, pause, play
+from .listening import ARTICLE, PAUSED, PLAYING, current_time, listen_into_the_article, open_player, pause, play
 
 pytestmark = pytest.mark.browser
 
@@ -97,10 +97,7 @@ def test_a_link_that_names_a_voice_wins_over_the_one_remembered(browsing):
 
 def test_switching_voice_while_paused_keeps_the_place_and_stays_paused(browsing):
     page = open_player(browsing)
-    play(page)
-    for _ in range(3):
-        page.locator("[data-action=forward]").click()
-    pause(page)
+    listen_into_the_article(page, sentences=3)
     sentence = page.evaluate("document.querySelector('.is-speaking').id")
     page.get_by_role("radio", name="Clear").check()
     page.wait_for_function("() => document.querySelector('audio').src.includes('voice=clear')")
@@ -111,10 +108,7 @@ def test_switching_voice_while_paused_keeps_the_place_and_stays_paused(browsing)
 
 def test_resume_carries_over_to_the_other_voice_by_sentence(browsing):
     page = open_player(browsing)
-    play(page)
-    for _ in range(6):
-        page.locator("[data-action=forward]").click()
-    pause(page)
+    listen_into_the_article(page, sentences=6)
     spoken = page.evaluate("document.querySelector('.is-speaking').id")
     page.context.add_cookies([{"name": "voiceref_prefs", "value": "voice=clear", "url": browsing.base_url}])
     page.reload()
