@@ -50,9 +50,7 @@ def screen_reader(base_url, playwright_driver) -> Iterator[ScreenReader]:
     wording.use(version)
     try:
         with running_desktop(CHROMIUM, base_url + "/") as desktop:
-            # One fresh Debian 12 run timed out at Playwright's default 30 s after the socket had
-            # connected (cause not found); a longer wait costs nothing when Chromium answers.
-            browser = playwright_driver.chromium.connect_over_cdp(desktop.devtools_url, timeout=120_000)
+            browser = connect(playwright_driver, desktop.devtools_url)
             try:
                 reader = ScreenReader(desktop, browser.contexts[0].pages[0])
                 reader.settle(0, quiet=1.0, first=30)  # Chromium has shown its first page
@@ -61,6 +59,24 @@ def screen_reader(base_url, playwright_driver) -> Iterator[ScreenReader]:
                 browser.close()
     except DesktopError as error:
         pytest.fail(f"the screen-reader desktop did not start: {error}")
+
+
+def connect(playwright_driver, devtools_url: str, attempts: int = 3):
+    """Playwright connected to the desktop's Chromium over DevTools.
+
+    The desktop waits for the first page to commit before handing out its DevTools URL, because a
+    client attaching during that navigation can wait for ever (tests/screenreader/desktop.py,
+    `_shows_page`). Should another such race remain, a second connection attaches at once (seen
+    while the first one hung), so a stuck attempt is abandoned after 30 s and another is made.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(attempts - 1):
+        try:
+            return playwright_driver.chromium.connect_over_cdp(devtools_url, timeout=30_000)
+        except PlaywrightTimeout:
+            continue
+    return playwright_driver.chromium.connect_over_cdp(devtools_url, timeout=30_000)
 
 
 @dataclass

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -296,6 +297,23 @@ def _start_chromium(desktop: Desktop, chromium: str, start_url: str) -> None:
           "it opened its DevTools port")
     port = port_file.read_text().split()[0]
     desktop.devtools_url = f"http://127.0.0.1:{port}"
+    _wait(browser, lambda: _shows_page(desktop.devtools_url, start_url), 60, f"it showed {start_url}")
+
+
+def _shows_page(devtools_url: str, url: str) -> bool:
+    """Whether Chromium's tab has committed the navigation to `url` (its title is known).
+
+    A DevTools client that attaches while that first navigation is still in flight can miss its
+    commit: with Chromium 156, Playwright's connect_over_cdp then waits for it for ever (it sees
+    the tab on its initial empty document; microsoft/playwright#41093 and #42730 describe the
+    same wait). Every page served to these tests has a <title>.
+    """
+    try:
+        with urllib.request.urlopen(devtools_url + "/json/list", timeout=5) as response:
+            targets = json.load(response)
+    except (OSError, ValueError):
+        return False
+    return any(t.get("type") == "page" and t.get("url") == url and t.get("title") for t in targets)
 
 
 def _stop_process(started: Started) -> None:
