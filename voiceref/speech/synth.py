@@ -45,6 +45,9 @@ PYTTSX3_VERSION = "2.99"
 INSTALL_ESPEAK = "sudo apt-get install espeak-ng libespeak-ng1"
 INSTALL_PYTTSX3 = f".venv/bin/pip install pyttsx3=={PYTTSX3_VERSION}"
 RETRIES = 3
+# Bump when the word timings this module makes change (espeak-ng's word events to word starts),
+# so the clear voice's audio is remade and the natural voice's is not. Shared code bumps render.FORMAT.
+WORD_TIMING = 1
 WAIT_SECONDS = 5.0  # for a sentence's file to be complete after runAndWait()
 STUCK_SECONDS = 30.0  # for runAndWait() itself, before the driver's loop is ended
 
