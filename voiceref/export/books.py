@@ -65,7 +65,8 @@ def book_filename(section: str | None, voice: str) -> str:
 def _exporter_code() -> str:
     """Return a hash of the code and template that turn a release into a book."""
     here = Path(__file__).parent
-    files = sorted(here.glob("*.py")) + [package_folder("templates") / "_book_article.html"]
+    templates = package_folder("templates")
+    files = sorted(here.glob("*.py")) + [templates / "_book_article.html", templates / "_article_end.html"]
     return hashlib.sha256(b"".join(path.read_bytes() for path in files if path.is_file())).hexdigest()
 
 
