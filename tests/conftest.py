@@ -113,6 +113,16 @@ class Corpus:
     index: Path
     audio: Path
 
+    def settings(self, public_url: str, **extra: str) -> dict[str, str]:
+        """Return the VOICEREF_* environment that serves this build at `public_url`."""
+        return {
+            "VOICEREF_CONTENT_DIR": str(self.content),
+            "VOICEREF_INDEX_DIR": str(self.index),
+            "VOICEREF_AUDIO_DIR": str(self.audio),
+            "VOICEREF_PUBLIC_URL": public_url,
+            **{f"VOICEREF_{name}": value for name, value in extra.items()},
+        }
+
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory) -> Corpus:
