@@ -74,6 +74,8 @@ class Sphinx:
         the sentence is skipped (the reason is counted)."""
         import numpy
 
+        if not words:  # said but not shown ("A list of 3 items:"): nothing to measure
+            return []
         per_word = [said(word, self.abbreviations) for word in words]
         tokens = said(source, self.abbreviations)  # with any prefix that is said but not shown
         missing = [token for token in tokens if self.decoder.lookup_word(token) is None]

@@ -345,7 +345,8 @@ def report(results: list[VoiceFigures], reference: dict, count: int) -> None:
         if f.sphinx:
             total = f.sphinx.aligned + sum(f.sphinx.skipped.values())
             skipped = ", ".join(f"{count} {reason}" for reason, count in f.sphinx.skipped.most_common())
-            print(f"{f.name}: PocketSphinx aligned {f.sphinx.aligned}/{total} sentences; skipped: {skipped or 'none'}")
+            print(f"{f.name}: PocketSphinx aligned {f.sphinx.aligned}/{total} sentences with page words; "
+                  f"skipped: {skipped or 'none'}")
     oov = next((f.sphinx.oov for f in results if f.sphinx), Counter())  # the same words for every voice
     if oov:
         print("  not in the dictionary: " + ", ".join(f"{word} ({count})" for word, count in oov.most_common(12)))
