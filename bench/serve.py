@@ -8,7 +8,11 @@ One run on 127.0.0.1, the same machine for everything (wrk shares the cores with
           the most any app gets out of this server here (article page only);
 - serve:  `voiceref serve`, 2 gevent workers, nothing in front;
 - proxy:  deploy/nginx/ (page cache, static and audio from disk) in front of two `voiceref serve`
-          processes of one worker each (the same two cores' worth of workers).
+          processes of one worker each (the same two cores' worth of workers);
+- with --servers granian,uwsgi,...: other WSGI servers (bench/servers.py), 2 workers each, serving
+          the bare callable ("granian bare": article page) and the real app ("granian app": article
+          page, MP3 range, search with the 1,000 queries), for the team's choice of server. Their
+          rows are figures, not targets.
 
 Workloads: one article page; a 64 kB range of its MP3; search with 1,000 distinct realistic
 queries (titles, aliases, lower case, typos, everyday phrasings), which wrk cycles through, so
@@ -18,10 +22,12 @@ suggest on the 1,000 queries' prefixes; a mix (pages 55 %, search 20 %, suggest 
 ranges 10 %). Each at 50, 200 and 500 connections with wrk (Debian's; it stops by itself after
 --duration seconds). Prints requests/s, p50/p99 latency, errors (connect, read, write,
 timeouts, status >= 400) and, for the proxy, the share of answers its page cache gave; then
-checks the targets of issues 10 and 12 and exits 1 if one is missed. Run it alone, under the
-heavy lock:
+whether each set-up answers a normal request within 1 s while 200 connections never finish
+their headers (bench/servers.py, `slow_clients`); then checks the targets of issues 10 and 12
+and exits 1 if one is missed. Run it alone, under the heavy lock:
 
-    flock /tmp/voiceref-heavy.lock .venv/bin/python bench/serve.py [--duration 5] [--connections 50,200,500]
+    flock /tmp/voiceref-heavy.lock .venv/bin/python bench/serve.py [--duration 5] [--connections 50,200,500] \
+        [--servers granian,granian-nolog,uwsgi]
 
 It builds a release of the bundled content (clear voice) into the system's temp folder once and
 reuses it (`voiceref build` is incremental).
@@ -49,6 +55,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from servers import SERVERS, SlowCheck, missing, other_server, slow_clients, slow_table  # noqa: E402
+
 from voiceref.content import Site, load_site  # noqa: E402
 from voiceref.loopback import (  # noqa: E402
     AppProcess,
@@ -60,6 +68,8 @@ from voiceref.loopback import (  # noqa: E402
 )
 
 ARTICLE = "/glossary/spasticity"
+SHIPPED = ("static", "bare", "serve", "proxy")  # the set-ups the targets are about
+OTHER_APP_LOADS = {"article page", "MP3 range", "search, 1,000 queries"}  # the real app under --servers
 RANGE = "bytes=0-65535"
 PHRASINGS = ["what is {}", "{} symptoms", "{} treatment", "ms and {}", "how to manage {}", "{} in ms",
              "is {} common", "{} causes", "living with {}", "help with {}"]
@@ -247,13 +257,18 @@ def static_site(folder: Path, port: int, html: bytes, mp3: bytes, mp3_url: str) 
   }}""").name
 
 
-@contextmanager
-def bare_server(port: int, answer: urllib.request.addinfourl, body: bytes, folder: Path):
-    """Run bench/bare_gunicorn.py on `port`, sending `answer`'s status, headers and body."""
+def write_answer(answer: urllib.request.addinfourl, body: bytes, folder: Path) -> Path:
+    """Write `answer`'s status, headers and body for the bare callable; return the file."""
     spec = folder / "answer.json"
     headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in {"date", "server", "connection"}]
     spec.write_text(json.dumps({"status": f"{answer.status} {answer.reason}", "headers": headers,
                                 "body": body.decode("utf-8")}), encoding="utf-8")
+    return spec
+
+
+@contextmanager
+def bare_server(port: int, spec: Path, folder: Path):
+    """Run bench/bare_gunicorn.py on `port`, sending the answer written in `spec`."""
     with open(folder / "bare.log", "ab") as log:
         process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_gunicorn.py"), str(port), "2",
                                     str(spec)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -291,7 +306,7 @@ def measure(setup: str, base: str, loads: dict, connections: list[int], duration
             results.append(Result(setup, workload, count, figures["requests"] / figures["seconds"],
                                   figures["p50"] / 1000, figures["p99"] / 1000, errors,
                                   figures["cached"] / requests))
-            print(f"  {setup:<6} {workload:<22} {count:>3} connections: {results[-1].rate:8.0f} req/s, "
+            print(f"  {setup:<13} {workload:<22} {count:>3} connections: {results[-1].rate:8.0f} req/s, "
                   f"p99 {results[-1].p99_ms:7.1f} ms, {errors} errors", file=sys.stderr, flush=True)
     return results
 
@@ -303,7 +318,7 @@ def table(results: list[Result], connections: list[int]) -> str:
                                                for c in connections) + " |"
     lines = [head, "|" + "---|" * (2 + len(connections))]
     for workload in dict.fromkeys(r.workload for r in results):
-        for setup in ("static", "bare", "serve", "proxy"):
+        for setup in dict.fromkeys(r.setup for r in results):
             row = [r for r in results if r.workload == workload and r.setup == setup]
             if not row:
                 continue
@@ -320,6 +335,7 @@ def table(results: list[Result], connections: list[int]) -> str:
 def check_targets(results: list[Result]) -> list[str]:
     """Return the targets of issues 10 and 12 that were missed."""
     missed = []
+    results = [r for r in results if r.setup in SHIPPED]
     static = {r.connections: r.rate for r in results if r.setup == "static" and r.workload == "article page"}
     pages = {(r.setup, r.connections): r.rate for r in results if r.workload == "article page"}
     for r in results:
@@ -340,13 +356,37 @@ def check_targets(results: list[Result]) -> list[str]:
     return missed
 
 
+def measure_others(servers: list[str], spec: Path, settings: dict[str, str], loads: dict, connections: list[int],
+                   duration: int, folder: Path, checks: list[SlowCheck]) -> list[Result]:
+    """Measure each other server with the bare callable, then with the real app (2 workers, as `serve`)."""
+    results = []
+    for server in servers:
+        for kind, app, only in (("bare", str(spec), {"article page"}), ("app", "voiceref", OTHER_APP_LOADS)):
+            setup, port = f"{server} {kind}", free_port()
+            env = {**settings, "VOICEREF_HOST": "127.0.0.1", "VOICEREF_PORT": str(port),
+                   "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+            print(f"{setup}:", file=sys.stderr)
+            with other_server(server, app, port, 2, env, ARTICLE, folder / f"{server}-{kind}.log") as url:
+                results += measure(setup, url, loads, connections, duration, folder, only=only)
+                checks.append(slow_clients(setup, url, ARTICLE))
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
     parser.add_argument("--connections", default="50,200,500")
     parser.add_argument("--build", type=Path, default=Path(tempfile.gettempdir()) / "voiceref-bench-serve")
+    parser.add_argument("--servers", default="", help=f"other servers to measure too: {', '.join(SERVERS)}")
     args = parser.parse_args()
     connections = [int(c) for c in args.connections.split(",")]
+    servers = [name for name in args.servers.split(",") if name]
+    if unknown := [name for name in servers if name not in SERVERS]:
+        print(f"unknown server {', '.join(unknown)}: choose from {', '.join(SERVERS)}", file=sys.stderr)
+        return 2
+    if absent := missing(servers):
+        print(f"not installed: {', '.join(absent)}; run .venv/bin/pip install -e \".[bench]\"", file=sys.stderr)
+        return 2
     if shutil.which("wrk") is None:
         print("wrk is not installed: run scripts/install", file=sys.stderr)
         return 2
@@ -355,6 +395,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="voiceref-bench-") as temp:
         folder = Path(temp)
         results: list[Result] = []
+        checks: list[SlowCheck] = []
         serve_port, proxy_port, static_port = free_port(), free_port(), free_port()
         common = {"VOICEREF_CONTENT_DIR": str(content), "VOICEREF_INDEX_DIR": str(index),
                   "VOICEREF_AUDIO_DIR": str(audio)}
@@ -373,11 +414,16 @@ def main() -> int:
             with NginxProcess(folder / "static", [static_port]):
                 results += measure("static", f"http://127.0.0.1:{static_port}", loads, connections, args.duration,
                                    folder, only={"article page", "MP3 range"})
+                checks.append(slow_clients("static", f"http://127.0.0.1:{static_port}", ARTICLE))
             print("the server alone (bench/bare_gunicorn.py):", file=sys.stderr)
-            with bare_server(free_port(), answer, html, folder) as bare:
+            spec = write_answer(answer, html, folder)
+            with bare_server(free_port(), spec, folder) as bare:
                 results += measure("bare", bare, loads, connections, args.duration, folder, only={"article page"})
+                checks.append(slow_clients("bare", bare, ARTICLE))
             print("voiceref serve:", file=sys.stderr)
             results += measure("serve", serve.url, loads, connections, args.duration, folder)
+            checks.append(slow_clients("serve", serve.url, ARTICLE))
+        results += measure_others(servers, spec, common, loads, connections, args.duration, folder, checks)
         apps = [AppProcess(free_port(), {**common, "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{proxy_port}",
                                          "VOICEREF_PROXIES": "1", "VOICEREF_AUDIO_ACCEL": "/_audio/"},
                            folder / f"app{i}.log", workers=1) for i in range(2)]
@@ -391,11 +437,15 @@ def main() -> int:
             with NginxProcess(folder / "proxy", [proxy_port]):
                 results += measure("proxy", f"http://127.0.0.1:{proxy_port}", loads, connections, args.duration,
                                    folder)
+                checks.append(slow_clients("proxy", f"http://127.0.0.1:{proxy_port}", ARTICLE))
         finally:
             for app in apps:
                 app.stop()
     print(f"\nbench/serve.py, {dt.date.today().isoformat()}, {args.duration} s per cell, wrk -t2, 127.0.0.1\n")
     print(table(results, connections))
+    print("\nA normal request (the article page) while 200 connections never finish their headers, one byte "
+          "a second each:\n")
+    print(slow_table(checks))
     missed = check_targets(results)
     print("\nTargets: " + ("all met." if not missed else "missed:\n- " + "\n- ".join(missed)))
     return 1 if missed else 0
