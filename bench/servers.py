@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from voiceref.loopback import stop_group
+
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
@@ -60,20 +62,6 @@ def missing(servers: list[str]) -> list[str]:
     return [name for name in dict.fromkeys(SERVERS[s](0, 1)[0] for s in servers) if not Path(name).exists()]
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """End the server's process group: SIGTERM, then SIGKILL after 15 s."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        process.wait()
-
-
 @contextmanager
 def other_server(server: str, app: str, port: int, workers: int, env: dict[str, str], path: str, log: Path):
     """Run `server` with `app` (VOICEREF_BENCH_APP) on `port` until `path` answers; yield its base URL."""
@@ -95,7 +83,7 @@ def other_server(server: str, app: str, port: int, workers: int, env: dict[str, 
             time.sleep(0.2)
         yield url
     finally:
-        _stop(process)
+        stop_group(process, signal.SIGTERM, 15)
 
 
 @dataclass

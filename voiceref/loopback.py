@@ -59,7 +59,7 @@ def _tail(path: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def _stop_group(process: subprocess.Popen, sig: int, wait: float) -> None:
+def stop_group(process: subprocess.Popen, sig: int, wait: float) -> None:
     """Send `sig` to the process group a child leads, and reap it (SIGKILL after `wait` s)."""
     if process.poll() is not None:
         return
@@ -77,7 +77,7 @@ def _wait_until(ready, process: subprocess.Popen, log: Path, what: str, timeout:
     deadline = time.monotonic() + timeout
     while not ready():
         if process.poll() is not None or time.monotonic() > deadline:
-            _stop_group(process, signal.SIGKILL, 5)
+            stop_group(process, signal.SIGKILL, 5)
             raise LoopbackError(f"{what} did not start:\n{_tail(log)}")
         time.sleep(0.1)
 
@@ -116,11 +116,11 @@ class AppProcess:
     def kill(self) -> None:
         """End the server and its workers at once, as a crash would."""
         if self.process is not None:
-            _stop_group(self.process, signal.SIGKILL, 10)
+            stop_group(self.process, signal.SIGKILL, 10)
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop_group(self.process, signal.SIGTERM, 15)
+            stop_group(self.process, signal.SIGTERM, 15)
 
     def __enter__(self) -> AppProcess:
         return self.start()
@@ -229,7 +229,7 @@ class NginxProcess:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop_group(self.process, signal.SIGQUIT, 15)
+            stop_group(self.process, signal.SIGQUIT, 15)
 
     def __enter__(self) -> NginxProcess:
         return self.start()
