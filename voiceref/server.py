@@ -6,7 +6,9 @@ answer for a minute (issue 10). With gevent each connection is a greenlet: a slo
 client costs a little memory, not a worker. In the gevent worker gunicorn reads every
 request's headers inside its keep-alive timeout (gunicorn/workers/base_async.py, `with
 self.timeout_ctx(): req = next(parser)`), so headers must arrive within KEEPALIVE seconds and
-idle connections are closed after as long; a worker takes WORKER_CONNECTIONS at once.
+idle connections are closed after as long; a worker takes WORKER_CONNECTIONS at once, and
+takes every waiting connection (up to ACCEPT_AT_ONCE) on each turn of its loop, not one
+(`_Listener`).
 
 Limits here: a request line of 8190 bytes and 50 header fields of 8190 bytes each. The body,
 forms and query string are limited in the app (voiceref/web/limits.py). A request whose body
@@ -29,8 +31,10 @@ import time
 from collections.abc import Callable
 
 import gevent
+from gevent.server import StreamServer
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+from gunicorn.workers import ggevent
 from gunicorn.workers.ggevent import GeventWorker
 
 from .web.errors import fallback_page
@@ -44,6 +48,7 @@ GRACEFUL_TIMEOUT = 10
 LIMIT_REQUEST_LINE = 8190  # bytes: method, path, query and version together
 LIMIT_REQUEST_FIELDS = 50
 LIMIT_REQUEST_FIELD_SIZE = 8190
+ACCEPT_AT_ONCE = 100  # connections a worker takes from the listen queue on each turn of its loop (gevent's default)
 
 
 def error_response(code: int, reason: str) -> bytes:
@@ -79,8 +84,36 @@ class _ErrorPageSocket:
         self._sock.sendall(error_response(code, reason))
 
 
+class _Listener(StreamServer):
+    """gevent's StreamServer taking up to ACCEPT_AT_ONCE waiting connections on each turn of the loop.
+
+    With more than one worker gunicorn sets `max_accept = 1`, so that one worker does not take a
+    burst of connections that another could have served. But a worker accepts only on its turn of
+    the event loop, and a turn answers one request on every connection whose request is there:
+    with 100 busy keep-alive connections a turn took about 0.1 s, so the two workers took in 12-46
+    new connections a second and the rest waited in the kernel's listen queue. With wrk's 200
+    connections the last were accepted after 3.5 s (MP3 ranges) and after more than 10 s
+    (uncached search), which made bench/serve.py's p99 2.4-8 s while p50 was 0.1 s. Both workers
+    wait on the one listening socket, so the one whose turn comes first, the less busy one, takes
+    what is waiting; a burst can still be split unevenly (59/141 in one run).
+    """
+
+    @property
+    def max_accept(self) -> int:
+        return ACCEPT_AT_ONCE
+
+    @max_accept.setter
+    def max_accept(self, value: int) -> None:
+        """Ignore gunicorn's limit of one (see the class)."""
+
+
 class Worker(GeventWorker):
     """gunicorn's gevent worker, fair between connections, whose own error answers carry the site's headers."""
+
+    def run(self) -> None:
+        """Serve with _Listener in place of gevent's StreamServer (this worker process only)."""
+        ggevent.StreamServer = _Listener
+        super().run()
 
     def handle_request(self, listener_name, req, sock, addr):
         """Answer one request, then let every other connection's waiting request go first.
