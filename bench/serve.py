@@ -27,7 +27,7 @@ their headers (bench/servers.py, `slow_clients`); then checks the targets of iss
 and exits 1 if one is missed. Run it alone, under the heavy lock:
 
     flock /tmp/voiceref-heavy.lock .venv/bin/python bench/serve.py [--duration 5] [--connections 50,200,500] \
-        [--servers granian,granian-nolog,uwsgi]
+        [--servers granian,granian-nolog,uwsgi] [--setups static,serve]
 
 It builds a release of the bundled content (clear voice) into the system's temp folder once and
 reuses it (`voiceref build` is incremental).
@@ -378,8 +378,13 @@ def main() -> int:
     parser.add_argument("--connections", default="50,200,500")
     parser.add_argument("--build", type=Path, default=Path(tempfile.gettempdir()) / "voiceref-bench-serve")
     parser.add_argument("--servers", default="", help=f"other servers to measure too: {', '.join(SERVERS)}")
+    parser.add_argument("--setups", default=",".join(SHIPPED), help="the shipped set-ups to measure (default: all)")
     args = parser.parse_args()
     connections = [int(c) for c in args.connections.split(",")]
+    setups = set(args.setups.split(","))
+    if unknown := setups - set(SHIPPED):
+        print(f"unknown set-up {', '.join(sorted(unknown))}: choose from {', '.join(SHIPPED)}", file=sys.stderr)
+        return 2
     servers = [name for name in args.servers.split(",") if name]
     if unknown := [name for name in servers if name not in SERVERS]:
         print(f"unknown server {', '.join(unknown)}: choose from {', '.join(SERVERS)}", file=sys.stderr)
@@ -410,20 +415,26 @@ def main() -> int:
             mp3 = urllib.request.urlopen(serve.url + mp3_url, timeout=10).read()  # the very bytes served
             (folder / "static").mkdir()
             static_site(folder / "static", static_port, html, mp3, mp3_url)
-            print("nginx static:", file=sys.stderr)
-            with NginxProcess(folder / "static", [static_port]):
-                results += measure("static", f"http://127.0.0.1:{static_port}", loads, connections, args.duration,
-                                   folder, only={"article page", "MP3 range"})
-                checks.append(slow_clients("static", f"http://127.0.0.1:{static_port}", ARTICLE))
-            print("the server alone (bench/bare_gunicorn.py):", file=sys.stderr)
+            if "static" in setups:
+                print("nginx static:", file=sys.stderr)
+                with NginxProcess(folder / "static", [static_port]):
+                    results += measure("static", f"http://127.0.0.1:{static_port}", loads, connections,
+                                       args.duration, folder, only={"article page", "MP3 range"})
+                    checks.append(slow_clients("static", f"http://127.0.0.1:{static_port}", ARTICLE))
             spec = write_answer(answer, html, folder)
-            with bare_server(free_port(), spec, folder) as bare:
-                results += measure("bare", bare, loads, connections, args.duration, folder, only={"article page"})
-                checks.append(slow_clients("bare", bare, ARTICLE))
-            print("voiceref serve:", file=sys.stderr)
-            results += measure("serve", serve.url, loads, connections, args.duration, folder)
-            checks.append(slow_clients("serve", serve.url, ARTICLE))
+            if "bare" in setups:
+                print("the server alone (bench/bare_gunicorn.py):", file=sys.stderr)
+                with bare_server(free_port(), spec, folder) as bare:
+                    results += measure("bare", bare, loads, connections, args.duration, folder,
+                                       only={"article page"})
+                    checks.append(slow_clients("bare", bare, ARTICLE))
+            if "serve" in setups:
+                print("voiceref serve:", file=sys.stderr)
+                results += measure("serve", serve.url, loads, connections, args.duration, folder)
+                checks.append(slow_clients("serve", serve.url, ARTICLE))
         results += measure_others(servers, spec, common, loads, connections, args.duration, folder, checks)
+        if "proxy" not in setups:
+            return finish(results, checks, connections, args.duration)
         apps = [AppProcess(free_port(), {**common, "VOICEREF_PUBLIC_URL": f"http://127.0.0.1:{proxy_port}",
                                          "VOICEREF_PROXIES": "1", "VOICEREF_AUDIO_ACCEL": "/_audio/"},
                            folder / f"app{i}.log", workers=1) for i in range(2)]
@@ -441,7 +452,12 @@ def main() -> int:
         finally:
             for app in apps:
                 app.stop()
-    print(f"\nbench/serve.py, {dt.date.today().isoformat()}, {args.duration} s per cell, wrk -t2, 127.0.0.1\n")
+    return finish(results, checks, connections, args.duration)
+
+
+def finish(results: list[Result], checks: list[SlowCheck], connections: list[int], duration: int) -> int:
+    """Print the table, the slow-client checks and the targets; return 1 if a target was missed."""
+    print(f"\nbench/serve.py, {dt.date.today().isoformat()}, {duration} s per cell, wrk -t2, 127.0.0.1\n")
     print(table(results, connections))
     print("\nA normal request (the article page) while 200 connections never finish their headers, one byte "
           "a second each:\n")
