@@ -284,7 +284,7 @@ def _start_orca(desktop: Desktop) -> None:
                                     "--user-prefs", str(prefs)])
 
     def spoke() -> bool:
-        return desktop.speech_log.exists() and desktop.speech_log.stat().st_size > 0
+        return desktop.speech_log.exists() and '"message"' in desktop.speech_log.read_text(errors="replace")
 
     _wait(orca, spoke, 60, "it spoke")
 

@@ -1,8 +1,11 @@
 """Orca's speech, read as it happens: type a key, collect what Orca said about it.
 
 Orca answers a key within 20–60 ms on this kind of machine; a key's utterances are those heard
-from the key until QUIET seconds pass with nothing more. Pages are opened through the DevTools
-protocol (no typing in the address bar, which Orca would read too).
+from the key until Orca is idle (orca_logged.py writes when it starts and finishes handling each
+key and event) and QUIET seconds pass with nothing more. Waiting for idle matters on a busy
+machine: one answer can pause for a quarter of a second while Orca asks the browser for a line,
+and a pause longer than QUIET would give the rest of the answer to the next key. Pages are opened
+through the DevTools protocol (no typing in the address bar, which Orca would read too).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 from . import wording
 from .desktop import Desktop
 
-QUIET = 0.25  # seconds of silence that end a key's answer
+QUIET = 0.25  # seconds of silence, with Orca idle, that end a key's answer
+BUSY_LIMIT = 10.0  # Orca busy with one event for longer is taken as idle (a finish it never wrote)
 LOAD_QUIET = 1.0  # after a page load: live regions and late announcements come within this
 FIRST_WORD = 5.0  # how long a key may take to get any answer at all
 MOST_PRESSES = 60  # a walk that has not wrapped by then is lost
@@ -28,7 +32,8 @@ class SpeechLog:
     path: Path
     heard: list[str] = field(default_factory=list)
     offset: int = 0
-    last_time: float = 0.0
+    last_time: float = 0.0  # when the last utterance was read
+    busy_since: float | None = None  # when Orca last became busy, if it has not finished since
 
     def poll(self) -> int:
         """Read any new complete lines; return how many utterances have been heard in all."""
@@ -40,11 +45,18 @@ class SpeechLog:
             self.offset += len(complete)
             for line in complete.splitlines():
                 record = json.loads(line)
+                if "orca" in record:
+                    self.busy_since = time.monotonic() if record["orca"] == "busy" else None
+                    continue
                 text = wording.utterance(record["message"])
                 if text is not None:
                     self.heard.append(text)
                     self.last_time = time.monotonic()
         return len(self.heard)
+
+    def busy(self) -> bool:
+        """Whether Orca is handling a key or an event (for less than BUSY_LIMIT so far)."""
+        return self.busy_since is not None and time.monotonic() - self.busy_since < BUSY_LIMIT
 
 
 class ScreenReader:
@@ -56,11 +68,11 @@ class ScreenReader:
         self.log = SpeechLog(desktop.speech_log)
 
     def settle(self, start: int, quiet: float = QUIET, first: float = FIRST_WORD) -> list[str]:
-        """The utterances since `start`, once Orca has said something and then fallen quiet."""
+        """The utterances since `start`, once Orca has said something, is idle and has fallen quiet."""
         began = time.monotonic()
         while self.log.poll() == start and time.monotonic() - began < first:
             time.sleep(0.01)
-        while time.monotonic() - max(self.log.last_time, began) < quiet:
+        while self.log.busy() or time.monotonic() - max(self.log.last_time, began) < quiet:
             time.sleep(0.01)
             self.log.poll()
         return self.log.heard[start:]

@@ -21,7 +21,7 @@ def test_the_desktop_stops_every_process_and_removes_its_files(base_url):
         running = processes_on_bus(bus)
         started = {started.name for started in desktop.started}
         root = desktop.root
-        assert desktop.speech_log.read_text().strip(), "Orca has not spoken"
+        assert '"message"' in desktop.speech_log.read_text(), "Orca has not spoken"
     # Our own children, and those D-Bus started for us (AT-SPI's registry, Chromium's helpers).
     assert started == {"Xvfb", "dbus-daemon", "at-spi-bus-launcher", "speech-dispatcher", "orca", "chromium"}
     assert len(running) > len(started)
