@@ -2,10 +2,11 @@
 
 Handlers only read what the current release publishes (its audio catalog, see
 speech/catalog.py); Werkzeug's conditional `send_file` answers byte ranges (206), ETag and
-Last-Modified (304). Links from the pages carry the cache key (`?v=`), so a response for the
-current key may be cached for a year. The reader's voice (`?voice=`, else the preferences
-cookie, else the default) picks the rendition; an article not yet spoken in that voice is
-served in another, so the audio is always the audio of the page being shown.
+Last-Modified (304), and a range goes by the server's `sendfile` (files.py). Links from the
+pages carry the cache key (`?v=`), so a response for the current key may be cached for a year.
+The reader's voice (`?voice=`, else the preferences cookie, else the default) picks the
+rendition; an article not yet spoken in that voice is served in another, so the audio is
+always the audio of the page being shown.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    send_file,
 )
 from werkzeug.exceptions import NotFound
 
@@ -32,7 +32,7 @@ from ..search import clean_query
 from ..speech import AudioInfo
 from ..speech.catalog import BY_URL_NAME, short_key
 from ..speech.engines import VOICES
-from . import preferences, services
+from . import files, preferences, services
 
 bp = Blueprint("audio", __name__)
 
@@ -155,10 +155,9 @@ def audio_file(section: str, slug: str, name: str):
         response = _accel(info.files[kind.name], kind.media_type, download_name)
         response.cache_control.max_age = YEAR if current else SHORT
     else:
-        response = send_file(
+        response = files.send(
             info.files[kind.name],
             mimetype=kind.media_type,
-            conditional=True,
             max_age=YEAR if current else SHORT,
             download_name=download_name,
         )

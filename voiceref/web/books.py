@@ -1,9 +1,9 @@
 """Talking books: the current release's EPUB books, and the link the pages give to them.
 
 Handlers read only what the release lists in `books/books.json` (see export/books.py), so a
-book is always the book of the pages being shown. A book is served like the audio: Werkzeug's
-conditional `send_file` (ranges, ETag, 304), or nginx by X-Accel-Redirect when AUDIO_ACCEL is
-set. Links carry the book's key (`?v=`), so the response to one may be cached for a year.
+book is always the book of the pages being shown. A book is served like the audio (files.py:
+ranges, ETag, 304), or by nginx through X-Accel-Redirect when AUDIO_ACCEL is set.
+Links carry the book's key (`?v=`), so the response to one may be cached for a year.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 from ..export.books import FOLDER, MEDIA_TYPE, BookFile, read_books
 from ..speech.engines import LABELS
-from . import services
+from . import files, services
 from .audio import SHORT, YEAR, _accel, chosen_voice
 
 bp = Blueprint("books", __name__)
@@ -58,8 +58,8 @@ def book_file(name: str):
         response.headers["Content-Disposition"] = f"attachment; filename={name}"
         response.cache_control.max_age = YEAR if current else SHORT
     else:
-        response = send_file(
-            path, mimetype=MEDIA_TYPE, conditional=True, as_attachment=True, download_name=name,
+        response = files.send(
+            path, mimetype=MEDIA_TYPE, as_attachment=True, download_name=name,
             max_age=YEAR if current else SHORT,
         )
     response.headers["Accept-Ranges"] = "bytes"
