@@ -2,11 +2,13 @@
 
 Werkzeug's conditional `send_file` decides everything about the answer: status (200, 206, 304,
 412, 416), ETag, Last-Modified, Content-Length, Content-Range, Cache-Control. For a 206 it then
-reads the file through a range wrapper in 8 kB blocks, which hides the file from the server: a
+reads the file through a range wrapper in 8 kB blocks, from the file's very start when the
+server's wrapper cannot seek (gunicorn's cannot), and that hides the file from the server: a
 WSGI server only sends a body with `sendfile` when it gets its own file wrapper back, and sends
 from the file's current position for Content-Length bytes (gunicorn's `Response.sendfile`). So
 a 206 gets, in place of the range wrapper, the server's file wrapper around the file opened at
-the range's start and read no further than its end; every header stays Werkzeug's.
+the range's start and read no further than its end; every header stays Werkzeug's. (In a gevent
+worker that `sendfile` is gevent's, which still reads and sends 8 kB at a time.)
 """
 
 from __future__ import annotations
