@@ -67,12 +67,12 @@ class ScreenReader:
         self.page = page
         self.log = SpeechLog(desktop.speech_log)
 
-    def settle(self, start: int, quiet: float = QUIET, first: float = FIRST_WORD) -> list[str]:
-        """The utterances since `start`, once Orca has said something, is idle and has fallen quiet."""
+    def settle(self, start: int, quiet: float = QUIET, first: float = FIRST_WORD, idle: bool = True) -> list[str]:
+        """The utterances since `start`, once Orca has said something, is idle (if asked) and has fallen quiet."""
         began = time.monotonic()
         while self.log.poll() == start and time.monotonic() - began < first:
             time.sleep(0.01)
-        while self.log.busy() or time.monotonic() - max(self.log.last_time, began) < quiet:
+        while (idle and self.log.busy()) or time.monotonic() - max(self.log.last_time, began) < quiet:
             time.sleep(0.01)
             self.log.poll()
         return self.log.heard[start:]
@@ -96,7 +96,11 @@ class ScreenReader:
             assert time.monotonic() < deadline, f"Orca never said the page loaded: {self.log.heard[start:]}"
             time.sleep(0.02)
             self.log.poll()
-        return self.settle(start, LOAD_QUIET)
+        # Quiet only, as before the idle wait: on Debian 12 Orca sometimes keeps handling the
+        # page's events for over a second after the load and then reads the focus moving to the
+        # player's sleep timer (2 runs in ~10; not yet explained). That reading is left to the
+        # next key (ctrl+Home, which waits for idle and is not compared).
+        return self.settle(start, LOAD_QUIET, idle=False)
 
     def walk(self, key: str) -> list[list[str]]:
         """From the top of the page, press a structural-navigation key until Orca wraps to the top.
